@@ -1,0 +1,67 @@
+"""``backendkit new``: generate a service."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+app = typer.Typer()
+
+EPILOG = """\
+Examples:
+
+  backendkit new user --crud                      # /api/v1/users on SQLite
+
+  backendkit new product --crud --fields "name:str sku:str:unique price:decimal(10,2)"
+
+  backendkit new shop --config shop.yml --dry-run # print the tree, write nothing
+"""
+
+_PROMPTED = ("db", "auth", "cache", "deploy", "ci")
+
+
+@app.command(epilog=EPILOG)
+def new(
+    name: str = typer.Argument(..., help="Service name (lowercase, hyphens allowed)."),
+    field_tokens: list[str] = typer.Argument(
+        None, metavar="[FIELD]...", help="Fields of the first resource (with --crud)."
+    ),
+    crud: bool = typer.Option(False, "--crud", help="Make NAME the service's first resource."),
+    fields: str | None = typer.Option(
+        None, "--fields", help='Fields in one string: "title:str(80) done:bool=false".'
+    ),
+    db: str | None = typer.Option(None, help="Database: sqlite (embedded) or postgres."),
+    auth: str | None = typer.Option(None, help="Authentication: jwt or none."),
+    cache: str | None = typer.Option(None, help="Cache: redis or none."),
+    deploy: str | None = typer.Option(None, help="Deploy files: docker,k8s | docker | none."),
+    ci: str | None = typer.Option(None, help="CI workflow: github or none."),
+    config_file: Path | None = typer.Option(
+        None, "--config", help="YAML or TOML file with the settings and resources."
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Directory (default ./NAME)."),
+    defaults: bool = typer.Option(False, "--defaults", help="Never prompt; use the defaults."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the tree; write nothing."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty directory."),
+    git: bool = typer.Option(True, "--git/--no-git", help="Initialise a git repository."),
+) -> None:
+    """Generate a new service in ./NAME."""
+    from backendkit.cli.new_flow import run_new
+
+    values: dict[str, Any] = {"db": db, "auth": auth, "cache": cache, "deploy": deploy, "ci": ci}
+    interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
+    run_new(
+        name=name,
+        crud=crud,
+        field_tokens=list(field_tokens or []),
+        fields=fields,
+        flags={k: v for k, v in values.items() if v is not None},
+        config_file=config_file,
+        output=output,
+        prompt_for=[k for k in _PROMPTED if values[k] is None] if interactive else [],
+        dry_run=dry_run,
+        force=force,
+        git=git,
+    )

@@ -1,0 +1,149 @@
+"""The service config model: one validated description of a service, whatever filled it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from backendkit.fields import FieldSpec, parse_field, parse_fields, split_fields
+from backendkit.naming import ResourceNames, validate_resource_name, validate_service_name
+
+Database = Literal["sqlite", "postgres"]
+Auth = Literal["jwt", "none"]
+Cache = Literal["redis", "none"]
+DeployTarget = Literal["docker", "k8s"]
+CI = Literal["github", "none"]
+
+# Choices the templates do not build yet. Refused with a message rather than silently ignored;
+# each later feature removes its entry here.
+NOT_BUILT_YET: dict[str, dict[str, str]] = {
+    "auth": {"jwt": "JWT auth is not built yet; use --auth none"},
+    "cache": {"redis": "the Redis cache is not built yet; use --cache none"},
+    "deploy": {
+        "docker": "Docker files are not built yet; use --deploy none",
+        "k8s": "Kubernetes manifests are not built yet; use --deploy none",
+    },
+    "ci": {"github": "the GitHub Actions workflow is not built yet; use --ci none"},
+}
+DEFAULTS: dict[str, Any] = {
+    "db": "sqlite",
+    "auth": "none",
+    "cache": "none",
+    "deploy": (),
+    "ci": "none",
+}
+USER_FIELDS = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
+
+
+class ResourceSpec(BaseModel):
+    """One resource of a service: its name, fields and behaviours."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    fields: tuple[FieldSpec, ...] = ()
+    owned: bool = False
+    soft_delete: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        return validate_resource_name(value)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _parse_tokens(cls, value: Any) -> Any:
+        """Accept the command-line syntax: one string, or a list of tokens."""
+        if isinstance(value, str):
+            return tuple(parse_fields(split_fields(value)))
+        if isinstance(value, list | tuple):
+            return tuple(parse_field(v) if isinstance(v, str) else v for v in value)
+        return value
+
+    @model_validator(mode="after")
+    def _unique_columns(self) -> ResourceSpec:
+        columns = [f.column for f in self.fields]
+        duplicates = sorted({c for c in columns if columns.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"fields of {self.name!r} repeat: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def names(self) -> ResourceNames:
+        return ResourceNames(self.name)
+
+    @classmethod
+    def with_default_fields(cls, name: str) -> ResourceSpec:
+        """A resource with the fields a resource of that name usually needs."""
+        fields = USER_FIELDS if name == "user" else "name:str"
+        return cls(name=name, fields=fields)  # type: ignore[arg-type]
+
+
+class ServiceConfig(BaseModel):
+    """Everything that decides what a service's files are."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    db: Database = DEFAULTS["db"]
+    auth: Auth = DEFAULTS["auth"]
+    cache: Cache = DEFAULTS["cache"]
+    deploy: tuple[DeployTarget, ...] = DEFAULTS["deploy"]
+    ci: CI = DEFAULTS["ci"]
+    resources: tuple[ResourceSpec, ...] = Field(default=())
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        return validate_service_name(value)
+
+    @field_validator("deploy", mode="before")
+    @classmethod
+    def _parse_deploy(cls, value: Any) -> Any:
+        """Accept ``docker,k8s`` and ``none`` as well as a list."""
+        if isinstance(value, str):
+            value = [] if value.strip() in {"", "none"} else value.split(",")
+        if isinstance(value, list | tuple):
+            items = [str(v).strip() for v in value]
+            return tuple(sorted(set(items), key=items.index))
+        return value
+
+    @model_validator(mode="after")
+    def _built_choices_only(self) -> ServiceConfig:
+        for key, refused in NOT_BUILT_YET.items():
+            value = getattr(self, key)
+            for choice in value if isinstance(value, tuple) else (value,):
+                if choice in refused:
+                    raise ValueError(f"{key}={choice}: {refused[choice]}")
+        return self
+
+    @model_validator(mode="after")
+    def _resources_consistent(self) -> ServiceConfig:
+        names = [r.name for r in self.resources]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"resources repeat: {', '.join(repeated)}")
+        tables = [r.names.plural for r in self.resources]
+        clashes = sorted({t for t in tables if tables.count(t) > 1})
+        if clashes:
+            raise ValueError(f"resources share a table name: {', '.join(clashes)}")
+        for resource in self.resources:
+            for field in resource.fields:
+                if field.type == "ref":
+                    raise ValueError(
+                        f"field {field.to_token()!r}: ref fields arrive with "
+                        "'backendkit add resource'; not available in 'new' yet"
+                    )
+        return self
+
+    def answers(self) -> dict[str, Any]:
+        """The template answers: every choice except the resources."""
+        return {
+            "name": self.name,
+            "db": self.db,
+            "auth": self.auth,
+            "cache": self.cache,
+            "deploy": list(self.deploy),
+            "ci": self.ci,
+        }

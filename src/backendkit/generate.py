@@ -1,0 +1,117 @@
+"""Generate a new service: validate, render in memory, then write all or nothing."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from backendkit import __version__
+from backendkit.config import ServiceConfig
+from backendkit.context import INITIAL_REVISION, service_context
+from backendkit.engine import RenderedFile, Template, write_tree
+from backendkit.errors import TargetExistsError
+from backendkit.naming import plural
+from backendkit.state import (
+    STATE_PATH,
+    Migration,
+    ProjectState,
+    ResourceRecord,
+    TemplateRecord,
+    file_records,
+)
+from backendkit.templates import get_template
+
+PROJECT_SUBDIRECTORY = "project"
+RESOURCE_SUBDIRECTORY = "resource"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What a generation wrote (or would write, on a dry run)."""
+
+    target: Path
+    files: list[RenderedFile]
+    state: ProjectState
+    skipped: list[str]
+
+
+def new_service(
+    config: ServiceConfig,
+    target: Path,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    template: Template | None = None,
+) -> Generation:
+    """Generate the service described by CONFIG into TARGET."""
+    if target.exists() and not target.is_dir():
+        raise TargetExistsError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise TargetExistsError(f"{target} exists and is not empty (use --force to write into it)")
+    template = template or get_template()
+    migrations = sequential_migrations([r.name for r in config.resources])
+    files = render_service(config, migrations, template, secret_key=secrets.token_urlsafe(48))
+    state = build_state(config, migrations, template, files)
+    # A local file that already exists (the developer's .env) is theirs: never replaced.
+    skipped = [f.path for f in files if f.ownership == "local" and (target / f.path).exists()]
+    to_write = [f for f in files if f.path not in skipped]
+    to_write.append(RenderedFile(STATE_PATH, state.dump(), "managed"))
+    if not dry_run:
+        write_tree(target, to_write)
+    return Generation(target=target, files=to_write, state=state, skipped=skipped)
+
+
+def sequential_migrations(names: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Revision ids for resources created together: a chain after the initial revision."""
+    chain: dict[str, tuple[str, str | None]] = {}
+    previous = INITIAL_REVISION
+    for number, name in enumerate(names, start=1):
+        revision = f"{number:04d}_create_{plural(name)}"
+        chain[name] = (revision, previous)
+        previous = revision
+    return chain
+
+
+def render_service(
+    config: ServiceConfig,
+    migrations: dict[str, tuple[str, str | None]],
+    template: Template,
+    *,
+    secret_key: str,
+) -> list[RenderedFile]:
+    """Every file of the service, rendered in memory."""
+    context = service_context(
+        config, migrations, template_version=template.version, secret_key=secret_key
+    )
+    files = template.render(PROJECT_SUBDIRECTORY, context)
+    for resource in context["resources"]:
+        files.extend(template.render(RESOURCE_SUBDIRECTORY, {**context, "resource": resource}))
+    return files
+
+
+def build_state(
+    config: ServiceConfig,
+    migrations: dict[str, tuple[str, str | None]],
+    template: Template,
+    files: list[RenderedFile],
+) -> ProjectState:
+    """The state file describing a render."""
+    return ProjectState(
+        backendkit=__version__,
+        template=TemplateRecord(name=template.name, version=template.version),
+        answers=config.answers(),
+        resources=[
+            ResourceRecord(
+                name=r.name,
+                fields=[f.to_token() for f in r.fields],
+                owned=r.owned,
+                soft_delete=r.soft_delete,
+                migration=Migration(
+                    revision=migrations[r.name][0], down_revision=migrations[r.name][1]
+                ),
+            )
+            for r in config.resources
+        ],
+        files=file_records(files),
+    )

@@ -1,0 +1,135 @@
+"""Names: validation of service and resource names, and the forms derived from them."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import inflection
+
+from backendkit.errors import UsageError
+
+_SERVICE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+
+# Words that would shadow the generated service's own packages or break SQL without quoting.
+RESERVED_RESOURCE_NAMES = frozenset(
+    {
+        "app", "core", "api", "auth", "health", "ready", "metrics", "tests", "test", "migrations",
+        "alembic", "config", "settings", "database", "models", "schemas", "select", "from", "where",
+        "table", "order", "group", "user_id", "limit", "offset", "index", "column", "constraint",
+        "primary", "foreign", "references", "check", "default", "null", "join", "union", "having",
+        "grant", "all", "and", "or", "not", "as", "in", "is", "case", "end", "when", "then",
+        "typing", "datetime", "decimal", "uuid", "enum", "json", "sqlalchemy", "fastapi",
+        "pydantic", "field", "fields", "meta", "data", "error", "errors", "page", "sort", "cursor",
+    }
+)  # fmt: skip
+
+
+def validate_service_name(name: str) -> str:
+    """Return NAME if it is a usable service name, else raise UsageError."""
+    if not name:
+        raise UsageError("service name is empty: use lowercase letters, digits and hyphens")
+    if not _SERVICE_NAME.match(name):
+        raise UsageError(
+            f"invalid service name {name!r}: use lowercase letters, digits, '-' or '_', "
+            "starting with a letter (e.g. book-club)"
+        )
+    return name
+
+
+def validate_resource_name(name: str) -> str:
+    """Return NAME if it is a usable resource name, else raise UsageError."""
+    if not name:
+        raise UsageError("resource name is empty: use a lowercase identifier such as 'order'")
+    if not _IDENTIFIER.match(name):
+        raise UsageError(
+            f"invalid resource name {name!r}: use a lowercase identifier "
+            "(letters, digits, single underscores, starting with a letter), e.g. status_update"
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise UsageError(f"invalid resource name {name!r}: it is a Python keyword")
+    if name in RESERVED_RESOURCE_NAMES:
+        raise UsageError(
+            f"invalid resource name {name!r}: it is reserved (SQL or the service's own packages)"
+        )
+    if singular(name) != name:
+        raise UsageError(
+            f"invalid resource name {name!r}: name resources in the singular "
+            f"(did you mean {singular(name)!r}?)"
+        )
+    return name
+
+
+def validate_field_name(name: str) -> str:
+    """Return NAME if it is a usable column name, else raise UsageError."""
+    if not _IDENTIFIER.match(name):
+        raise UsageError(
+            f"invalid field name {name!r}: use a lowercase identifier such as 'unit_price'"
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise UsageError(f"invalid field name {name!r}: it is a Python keyword")
+    return name
+
+
+def plural(word: str) -> str:
+    """English plural of a snake_case word (only the last part is inflected)."""
+    head, _, last = word.rpartition("_")
+    inflected: str = inflection.pluralize(last)
+    return f"{head}_{inflected}" if head else inflected
+
+
+def singular(word: str) -> str:
+    """English singular of a snake_case word (only the last part is inflected)."""
+    head, _, last = word.rpartition("_")
+    inflected: str = inflection.singularize(last)
+    return f"{head}_{inflected}" if head else inflected
+
+
+def camel(snake: str) -> str:
+    """lowerCamelCase of a snake_case name."""
+    result: str = inflection.camelize(snake, uppercase_first_letter=False)
+    return result
+
+
+def pascal(snake: str) -> str:
+    """PascalCase of a snake_case name."""
+    result: str = inflection.camelize(snake)
+    return result
+
+
+@dataclass(frozen=True)
+class ResourceNames:
+    """Every spelling of one resource name that the templates need."""
+
+    singular: str
+
+    @cached_property
+    def plural(self) -> str:
+        return plural(self.singular)
+
+    @cached_property
+    def class_name(self) -> str:
+        return pascal(self.singular)
+
+    @cached_property
+    def camel(self) -> str:
+        return camel(self.singular)
+
+    @cached_property
+    def camel_plural(self) -> str:
+        return camel(self.plural)
+
+    @cached_property
+    def path(self) -> str:
+        return self.plural.replace("_", "-")
+
+    @cached_property
+    def label(self) -> str:
+        return self.singular.replace("_", " ")
+
+    @cached_property
+    def label_plural(self) -> str:
+        return self.plural.replace("_", " ")

@@ -1,0 +1,29 @@
+"""Find the templates shipped with backendkit."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from backendkit.engine import Template, load_template
+from backendkit.errors import UsageError
+
+DEFAULT_TEMPLATE = "fastapi"
+
+
+def templates_root() -> Path:
+    """The templates directory: inside the installed package, or the source checkout's."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@cache
+def get_template(name: str = DEFAULT_TEMPLATE) -> Template:
+    """The shipped template called NAME."""
+    root = templates_root() / name
+    if not root.is_dir():
+        available = sorted(p.name for p in templates_root().iterdir() if p.is_dir())
+        raise UsageError(f"unknown template {name!r}; available: {', '.join(available)}")
+    return load_template(root)
