@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendkit.config import ServiceConfig
+from backendkit.config_file import build_config, read_config_file
+from backendkit.errors import UsageError
+
+
+def test_defaults() -> None:
+    config = build_config({"name": "shop"})
+    assert config.db == "sqlite"
+    assert config.resources == ()
+
+
+def test_resource_fields_accept_the_field_syntax() -> None:
+    config = build_config(
+        {"name": "shop", "resources": [{"name": "product", "fields": "name:str sku:str:unique"}]}
+    )
+    assert [f.name for f in config.resources[0].fields] == ["name", "sku"]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"name": "shop", "db": "mysql"}, "db: 'mysql' is not valid; choose one of: 'sqlite' or"),
+        ({"name": "shop", "colour": "red"}, "colour: unknown setting; valid settings: name"),
+        ({"name": "../evil"}, "invalid service name"),
+        ({"name": "s", "resources": [{"name": "class"}]}, "Python keyword"),
+        ({"name": "s", "resources": [{"name": "a"}, {"name": "a"}]}, "resources repeat: a"),
+        (
+            {"name": "s", "resources": [{"name": "p", "fields": "qty:int=abc"}]},
+            "'qty:int=abc': default 'abc' is not a valid int",
+        ),
+    ],
+)
+def test_one_line_errors(values: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        build_config(values)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_config_is_complete_before_anything_is_written() -> None:
+    assert ServiceConfig.model_config["frozen"] is True
+
+
+def test_yaml_and_toml_config_files(tmp_path: Path) -> None:
+    yml = tmp_path / "svc.yml"
+    yml.write_text("name: shop\ndb: postgres\nresources:\n  - name: product\n    fields: [name:str]\n")
+    toml = tmp_path / "pyproject.toml"
+    toml.write_text('[tool.backendkit]\nname = "shop"\ndb = "postgres"\n')
+    assert build_config(read_config_file(yml)).resources[0].name == "product"
+    assert build_config(read_config_file(toml)).db == "postgres"
+
+
+def test_config_file_that_does_not_parse(tmp_path: Path) -> None:
+    bad = tmp_path / "svc.yml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(UsageError, match="does not parse"):
+        read_config_file(bad)
