@@ -16,8 +16,8 @@ from backendkit.generate import new_service
 GOLDEN_DIR = Path(__file__).parent / "golden"
 HEADER = "# golden snapshot: {case}. Update only with: python -m tests.golden_cases --update\n"
 SEPARATOR = "=" * 20
-# .env holds the per-project random secret, so it is never pinned.
-UNPINNED = {".env"}
+# .env holds the per-project random secret; the baseline is a zip of the other files.
+UNPINNED = {".env", ".backendkit/baseline.zip"}
 
 CASES: dict[str, dict[str, object]] = {
     "user-crud": {
@@ -29,7 +29,10 @@ CASES: dict[str, dict[str, object]] = {
         "name": "product",
         "auth": "none",
         "resources": [
-            {"name": "product", "fields": "name:str sku:str:unique price:decimal in_stock:bool=true"}
+            {
+                "name": "product",
+                "fields": "name:str sku:str:unique price:decimal in_stock:bool=true",
+            }
         ],
     },
 }  # fmt: skip

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backendkit import __version__
+from backendkit.baseline import baseline_file
 from backendkit.config import ServiceConfig
 from backendkit.context import INITIAL_REVISION, service_context
 from backendkit.engine import RenderedFile, Template, write_tree
@@ -56,6 +57,7 @@ def new_service(
     # A local file that already exists (the developer's .env) is theirs: never replaced.
     skipped = [f.path for f in files if f.ownership == "local" and (target / f.path).exists()]
     to_write = [f for f in files if f.path not in skipped]
+    to_write.append(baseline_file(files))
     to_write.append(RenderedFile(STATE_PATH, state.dump(), "managed"))
     if not dry_run:
         write_tree(target, to_write)

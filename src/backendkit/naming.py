@@ -14,16 +14,23 @@ from backendkit.errors import UsageError
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
-# Words that would shadow the generated service's own packages or break SQL without quoting.
-RESERVED_RESOURCE_NAMES = frozenset(
+# Names that would shadow the generated service's own packages or the libraries it imports.
+RESERVED_MODULE_NAMES = frozenset(
     {
-        "app", "core", "api", "auth", "health", "ready", "metrics", "tests", "test", "migrations",
-        "alembic", "config", "settings", "database", "models", "schemas", "select", "from", "where",
-        "table", "order", "group", "user_id", "limit", "offset", "index", "column", "constraint",
-        "primary", "foreign", "references", "check", "default", "null", "join", "union", "having",
-        "grant", "all", "and", "or", "not", "as", "in", "is", "case", "end", "when", "then",
-        "typing", "datetime", "decimal", "uuid", "enum", "json", "sqlalchemy", "fastapi",
-        "pydantic", "field", "fields", "meta", "data", "error", "errors", "page", "sort", "cursor",
+        "app", "core", "api", "auth", "health", "metrics", "tests", "test", "migrations",
+        "alembic", "config", "settings", "database", "models", "schemas", "typing", "datetime",
+        "decimal", "uuid", "enum", "json", "sqlalchemy", "fastapi", "pydantic", "logging",
+    }
+)  # fmt: skip
+# Table names (the plural) that SQL reserves and that would need quoting everywhere.
+RESERVED_TABLE_NAMES = frozenset(
+    {
+        "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "both", "case", "cast",
+        "check", "collate", "column", "constraint", "create", "default", "desc", "distinct", "do",
+        "else", "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group",
+        "having", "in", "into", "is", "join", "leading", "limit", "not", "null", "offset", "on",
+        "only", "or", "order", "primary", "references", "select", "some", "table", "then", "to",
+        "trailing", "true", "union", "unique", "user", "using", "when", "where", "window", "with",
     }
 )  # fmt: skip
 
@@ -51,9 +58,13 @@ def validate_resource_name(name: str) -> str:
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise UsageError(f"invalid resource name {name!r}: it is a Python keyword")
-    if name in RESERVED_RESOURCE_NAMES:
+    if name in RESERVED_MODULE_NAMES:
         raise UsageError(
-            f"invalid resource name {name!r}: it is reserved (SQL or the service's own packages)"
+            f"invalid resource name {name!r}: it is reserved for the service's own packages"
+        )
+    if plural(name) in RESERVED_TABLE_NAMES:
+        raise UsageError(
+            f"invalid resource name {name!r}: its table {plural(name)!r} is an SQL keyword"
         )
     if singular(name) != name:
         raise UsageError(

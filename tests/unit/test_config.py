@@ -29,7 +29,7 @@ def test_resource_fields_accept_the_field_syntax() -> None:
         ({"name": "shop", "colour": "red"}, "colour: unknown setting; valid settings: name"),
         ({"name": "../evil"}, "invalid service name"),
         ({"name": "s", "resources": [{"name": "class"}]}, "Python keyword"),
-        ({"name": "s", "resources": [{"name": "a"}, {"name": "a"}]}, "resources repeat: a"),
+        ({"name": "s", "resources": [{"name": "b"}, {"name": "b"}]}, "resources repeat: b"),
         (
             {"name": "s", "resources": [{"name": "p", "fields": "qty:int=abc"}]},
             "'qty:int=abc': default 'abc' is not a valid int",
@@ -49,7 +49,9 @@ def test_config_is_complete_before_anything_is_written() -> None:
 
 def test_yaml_and_toml_config_files(tmp_path: Path) -> None:
     yml = tmp_path / "svc.yml"
-    yml.write_text("name: shop\ndb: postgres\nresources:\n  - name: product\n    fields: [name:str]\n")
+    yml.write_text(
+        "name: shop\ndb: postgres\nresources:\n  - name: product\n    fields: [name:str]\n"
+    )
     toml = tmp_path / "pyproject.toml"
     toml.write_text('[tool.backendkit]\nname = "shop"\ndb = "postgres"\n')
     assert build_config(read_config_file(yml)).resources[0].name == "product"

@@ -77,7 +77,7 @@ def test_unsafe_rendered_name_is_refused(template_root: Path) -> None:
 
 
 def test_directory_without_copier_yml_is_not_a_template(tmp_path: Path) -> None:
-    with pytest.raises(BackendkitError, match="no copier.yml"):
+    with pytest.raises(BackendkitError, match=r"no copier\.yml"):
         load_template(tmp_path)
 
 

@@ -49,7 +49,12 @@ def test_ref_column_gets_id_suffix() -> None:
 
 @pytest.mark.parametrize(
     "token",
-    ["title:str(80):unique=hi", "status:enum(a,b):index=b", "price:decimal(10,2)=1.50", "x:bool=true"],
+    [
+        "title:str(80):unique=hi",
+        "status:enum(a,b):index=b",
+        "price:decimal(10,2)=1.50",
+        "x:bool=true",
+    ],
 )
 def test_round_trips_through_its_token(token: str) -> None:
     assert parse_field(token).to_token() == token

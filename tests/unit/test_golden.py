@@ -37,8 +37,10 @@ def test_generated_tree_matches_snapshot(case: str) -> None:
                     f"generated/{path}",
                 )
             )
-            pytest.fail(f"{path} differs from the snapshot "
-                        f"(python -m tests.golden_cases --update after review):\n{diff}")
+            pytest.fail(
+                f"{path} differs from the snapshot "
+                f"(python -m tests.golden_cases --update after review):\n{diff}"
+            )
 
 
 def test_snapshot_format_round_trips() -> None:

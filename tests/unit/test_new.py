@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from backendkit import ServiceConfig, new_service
+from backendkit.baseline import BASELINE_PATH, load_baseline
 from backendkit.errors import TargetExistsError
 from backendkit.state import STATE_PATH, ProjectState, sha256
 from tests.helpers import build_file_tree, tree
@@ -23,7 +24,7 @@ def test_state_file_records_every_generated_file(tmp_path: Path) -> None:
     assert state.template.name == "fastapi"
     assert state.answers["name"] == "shop"
     assert state.resources[0].fields == ["name:str", "price:decimal"]
-    on_disk = tree(target) - {STATE_PATH, ".env"}
+    on_disk = tree(target) - {STATE_PATH, BASELINE_PATH, ".env"}
     assert set(state.files) == on_disk
     for path, record in state.files.items():
         assert record.sha256 == sha256((target / path).read_bytes())
@@ -71,3 +72,12 @@ def test_force_touches_only_template_files(tmp_path: Path) -> None:
     assert (target / ".env").read_text() == "SECRET_KEY=mine\n"
     assert generation.skipped == [".env"]
     assert (target / STATE_PATH).is_file()
+
+
+def test_baseline_holds_exactly_what_was_written(tmp_path: Path) -> None:
+    target = tmp_path / "shop"
+    new_service(_config(), target)
+    baseline = load_baseline(target, ProjectState.load(target))
+    assert set(baseline) == set(ProjectState.load(target).files)
+    for path, content in baseline.items():
+        assert (target / path).read_bytes() == content

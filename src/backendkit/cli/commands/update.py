@@ -1,0 +1,49 @@
+"""``backendkit update``: take a newer template or changed answers without losing an edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer()
+
+EPILOG = """\
+Examples:
+
+  backendkit update --dry-run               # the plan and its diffs; nothing written
+
+  backendkit update                         # take the installed template version
+
+  backendkit update --set db=postgres --set deploy=docker
+"""
+
+
+@app.command(epilog=EPILOG)
+def update(
+    settings: list[str] = typer.Option(
+        None, "--set", metavar="KEY=VALUE", help="Change an answer (db, auth, cache, deploy, ci)."
+    ),
+    path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and diffs only."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    allow_dirty: bool = typer.Option(
+        False, "--allow-dirty", help="Run even with uncommitted changes in the git tree."
+    ),
+) -> None:
+    """Re-render with the installed template and/or changed answers, merging your edits."""
+    from backendkit.cli.update_report import parse_settings, print_json, print_plan
+    from backendkit.project import Project
+    from backendkit.update import apply_update, ensure_clean_tree
+    from backendkit.update_plan import plan_update
+
+    project = Project.find(path)
+    plan = plan_update(project, parse_settings(settings or []))
+    if not dry_run and not allow_dirty:
+        ensure_clean_tree(project.root)
+    backup = None if dry_run else apply_update(plan)
+    if as_json:
+        print_json(plan, dry_run=dry_run)
+    else:
+        print_plan(plan, dry_run=dry_run, backup=backup)
+    raise typer.Exit(1 if plan.conflicts else 0)

@@ -1,0 +1,82 @@
+"""Arguments and output of ``backendkit update``."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from backendkit.cli.output import console
+from backendkit.errors import UsageError
+from backendkit.update_plan import Action, PlannedFile, UpdatePlan
+
+JSON_SCHEMA_ID = "backendkit.update/1"
+SETTABLE = ("db", "auth", "cache", "deploy", "ci")
+
+
+def parse_settings(items: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs; the config model validates the values."""
+    settings: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set {item!r}: expected KEY=VALUE, e.g. --set db=postgres")
+        if key not in SETTABLE:
+            raise UsageError(f"--set {key}: unknown answer; valid: {', '.join(SETTABLE)}")
+        settings[key] = value
+    return settings
+
+
+def file_diff(planned: PlannedFile) -> str:
+    before = (planned.current or b"").decode(errors="replace").splitlines(keepends=True)
+    after = (planned.result or b"").decode(errors="replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{planned.path}", f"b/{planned.path}"))
+
+
+def as_dict(plan: UpdatePlan, *, dry_run: bool) -> dict[str, Any]:
+    """The plan in its documented JSON shape (docs/update.md)."""
+    return {
+        "schema": JSON_SCHEMA_ID,
+        "project": str(plan.project.root),
+        "dryRun": dry_run,
+        "template": {"name": plan.template.name, "from": plan.project.state.template.version,
+                     "to": plan.template.version},
+        "answers": plan.config.answers(),
+        "summary": {a.value: n for a, n in Counter(f.action for f in plan.files).items()},
+        "conflicts": [f.path for f in plan.conflicts],
+        "files": [
+            {"path": f.path, "action": f.action.value, "conflicts": f.conflicts, "note": f.note}
+            for f in plan.files
+            if f.action is not Action.UNCHANGED
+        ],
+    }  # fmt: skip
+
+
+def print_json(plan: UpdatePlan, *, dry_run: bool) -> None:
+    print(json.dumps(as_dict(plan, dry_run=dry_run), indent=2))
+
+
+def print_plan(plan: UpdatePlan, *, dry_run: bool, backup: Path | None) -> None:
+    out = console()
+    name, old, new = plan.template.name, plan.project.state.template.version, plan.template.version
+    out.print(f"template {name} {old} -> {new}" if old != new else f"template {name} {new}")
+    for f in plan.changes:
+        note = f" ({f.note})" if f.note else ""
+        out.print(f"  {f.action.value:<14} {f.path}{note}", markup=False)
+    if dry_run:
+        for f in plan.changes:
+            if f.action.writes or f.action is Action.DELETE:
+                diff = file_diff(f)
+                if diff:
+                    out.rule(f"{f.path} ({f.action.value})")
+                    out.print(diff, markup=False, highlight=False)
+        out.print(f"{len(plan.changes)} file(s) would change; nothing written (dry run)")
+        return
+    if plan.conflicts:
+        out.print(f"[red]{len(plan.conflicts)} file(s) have conflict markers[/]: resolve the "
+                  "<<<<<<< ======= >>>>>>> blocks, then commit")  # fmt: skip
+        out.print(f"the files as they were before the update are in {backup}")
+    else:
+        out.print(f"[green]updated[/]: {len(plan.changes)} file(s) changed; review and commit")

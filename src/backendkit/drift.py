@@ -1,0 +1,119 @@
+"""Drift: how each generated file on disk compares with its record and with a fresh render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from backendkit import __version__
+from backendkit.engine.template import Ownership, Template
+from backendkit.project import Project
+from backendkit.state import sha256
+from backendkit.templates import get_template
+
+
+class FileState(StrEnum):
+    """Where one generated file stands."""
+
+    UNCHANGED = "unchanged"  # as backendkit wrote it, and the template still writes that
+    EDITED = "edited"  # changed since backendkit wrote it
+    OUTDATED = "outdated"  # unedited, but the installed template now writes something else
+    MISSING = "missing"  # recorded, but not on disk
+    NEW = "new"  # the installed template writes it; the project never had it
+    REMOVED = "removed"  # recorded, but the installed template no longer writes it
+
+
+@dataclass(frozen=True)
+class FileDrift:
+    """One file's state, and whether check fails because of it."""
+
+    path: str
+    state: FileState
+    ownership: Ownership
+    template_changed: bool  # the fresh render differs from what was recorded
+    failing: bool
+    expected: bytes | None  # the fresh render (what the template would write)
+    actual: bytes | None  # the file on disk
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """The outcome of ``backendkit check``."""
+
+    root: str
+    strict: bool
+    recorded_template: str
+    installed_template: str
+    files: list[FileDrift] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(f.failing for f in self.files)
+
+
+def check_project(
+    project: Project, *, strict: bool = False, template: Template | None = None
+) -> DriftReport:
+    """Compare PROJECT with its state file and with a fresh render by the installed template."""
+    template = template or get_template(project.state.template.name)
+    rendered = project.render(template=template)
+    recorded = project.state.files
+    report = DriftReport(
+        root=str(project.root),
+        strict=strict,
+        recorded_template=project.state.template.version,
+        installed_template=template.version,
+    )
+    if strict and template.version != project.state.template.version:
+        report.problems.append(
+            f"template {template.name} {template.version} is installed; the project was "
+            f"generated with {project.state.template.version} (run backendkit update)"
+        )
+    if strict and project.state.backendkit != __version__:
+        report.problems.append(
+            f"backendkit {__version__} is installed; the project records {project.state.backendkit}"
+        )
+    same_template = template.version == project.state.template.version
+    for path in sorted(set(recorded) | set(rendered)):
+        record = recorded.get(path)
+        fresh = rendered.get(path)
+        actual = project.read(path)
+        expected = fresh.content if fresh else None
+        template_changed = record is None or fresh is None or record.sha256 != sha256(fresh.content)
+        if record is None:
+            state = FileState.NEW
+        elif actual is None:
+            state = FileState.MISSING
+        elif sha256(actual) != record.sha256 and actual != expected:
+            state = FileState.EDITED
+        elif fresh is None:
+            state = FileState.REMOVED
+        elif actual != expected:
+            state = FileState.OUTDATED
+        else:
+            state = FileState.UNCHANGED
+        ownership = (record or fresh).ownership  # type: ignore[union-attr]
+        report.files.append(
+            FileDrift(
+                path=path,
+                state=state,
+                ownership=ownership,
+                template_changed=template_changed,
+                failing=_fails(state, ownership, strict=strict, same_template=same_template),
+                expected=expected,
+                actual=actual,
+            )
+        )
+    return report
+
+
+def _fails(state: FileState, ownership: Ownership, *, strict: bool, same_template: bool) -> bool:
+    if state is FileState.UNCHANGED:
+        return False
+    if ownership == "managed" and state in {FileState.EDITED, FileState.MISSING}:
+        return True
+    if ownership == "managed" and same_template:
+        # The recorded template version renders differently: drift, not an upgrade.
+        return True
+    return strict

@@ -1,0 +1,67 @@
+"""An existing project: its root, its recorded state, and what the template renders for it now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backendkit.config import ServiceConfig
+from backendkit.config_file import build_config
+from backendkit.engine import RenderedFile, Template
+from backendkit.generate import render_service
+from backendkit.state import ProjectState, find_project_root
+from backendkit.templates import get_template
+
+# Re-renders never write .env, so the secret they are given is never seen.
+_UNUSED_SECRET = "unused"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A generated project on disk."""
+
+    root: Path
+    state: ProjectState
+
+    @classmethod
+    def find(cls, start: Path) -> Project:
+        """The project containing START."""
+        root = find_project_root(start)
+        return cls(root=root, state=ProjectState.load(root))
+
+    def config(self, overrides: dict[str, Any] | None = None) -> ServiceConfig:
+        """The recorded config, with OVERRIDES applied and validated like ``new``."""
+        values: dict[str, Any] = {
+            **self.state.answers,
+            "resources": [
+                {"name": r.name, "fields": r.fields, "owned": r.owned,
+                 "soft_delete": r.soft_delete}
+                for r in self.state.resources
+            ],
+        }  # fmt: skip
+        values.update(overrides or {})
+        return build_config(values, source=f"{self.root.name}: ")
+
+    def migrations(self) -> dict[str, tuple[str, str | None]]:
+        """Recorded revision ids per resource."""
+        return {
+            r.name: (r.migration.revision, r.migration.down_revision) for r in self.state.resources
+        }
+
+    def render(
+        self, config: ServiceConfig | None = None, template: Template | None = None
+    ) -> dict[str, RenderedFile]:
+        """What the installed template writes for CONFIG (default: the recorded config)."""
+        template = template or get_template(self.state.template.name)
+        files = render_service(
+            config or self.config(), self.migrations(), template, secret_key=_UNUSED_SECRET
+        )
+        return {f.path: f for f in files if f.ownership != "local"}
+
+    def read(self, path: str) -> bytes | None:
+        """The bytes of PATH in the project, or None when it is not there."""
+        try:
+            return (self.root / path).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
