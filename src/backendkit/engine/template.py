@@ -51,6 +51,7 @@ class Template:
             loader=jinja2.FileSystemLoader(self.root),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
+            bytecode_cache=_bytecode_cache(),
             **options,
         )
 
@@ -113,6 +114,22 @@ class Template:
             line = getattr(exc, "lineno", None)
             where = f"{name}:{line}" if line else name
             raise BackendkitError(f"template error in {where}: {exc}") from exc
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates cached on disk: compiling dominates a render of a whole service.
+
+    Entries are keyed by each template's source checksum, so an edited template recompiles.
+    """
+    if os.environ.get("BACKENDKIT_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    directory = base / "backendkit" / f"jinja-{jinja2.__version__}"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(directory))
 
 
 def _matches(name: str, patterns: list[str]) -> bool:
