@@ -9,7 +9,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
-def time_command(argv: Sequence[str], cwd: Path, prepare: Callable[[], None] | None = None) -> float:
+def time_command(
+    argv: Sequence[str], cwd: Path, prepare: Callable[[], None] | None = None
+) -> float:
     """Wall seconds of one run of ARGV (PREPARE runs first, untimed)."""
     if prepare:
         prepare()

@@ -9,10 +9,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from backendkit.engine.template import Ownership, RenderedFile
+from backendkit.engine.template import YAML_LOADER, Ownership, RenderedFile
 from backendkit.errors import UsageError
 
 STATE_PATH = ".backendkit/state.yml"
+YAML_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 STATE_SCHEMA = 1
 _HEADER = (
     "# backendkit project state: written by backendkit; read by check, update and add.\n"
@@ -75,7 +76,9 @@ class ProjectState(BaseModel):
         """The state file's bytes: stable key order, one file per line."""
         data = self.model_dump(mode="json")
         data["files"] = dict(sorted(data["files"].items()))
-        body = yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=100)
+        body = yaml.dump(
+            data, Dumper=YAML_DUMPER, sort_keys=False, default_flow_style=None, width=100
+        )
         return (_HEADER + body).encode()
 
     @classmethod
@@ -83,7 +86,7 @@ class ProjectState(BaseModel):
         """Read the state file of the project at PROJECT."""
         path = project / STATE_PATH
         try:
-            data = yaml.safe_load(path.read_text())
+            data = yaml.load(path.read_text(), Loader=YAML_LOADER)
             return cls.model_validate(data)
         except FileNotFoundError:
             raise UsageError(f"{project} is not a backendkit project: no {STATE_PATH}") from None

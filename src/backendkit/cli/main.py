@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
+
+# pydantic scans every installed distribution for plugins at import; the CLI uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
 import typer
 

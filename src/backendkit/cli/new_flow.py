@@ -117,10 +117,7 @@ def _init_git(target: Path) -> None:
     git = shutil.which("git")
     if not git:
         return
-    inside = subprocess.run(
-        [git, "rev-parse", "--is-inside-work-tree"], cwd=target, capture_output=True, check=False
-    )
-    if inside.returncode == 0:
+    if any((directory / ".git").exists() for directory in target.resolve().parents):
         return  # already inside a repository (a monorepo): leave version control to it
     subprocess.run([git, "init", "-q"], cwd=target, check=True)
     subprocess.run([git, "add", "-A"], cwd=target, check=True)
