@@ -92,6 +92,20 @@ def render_service(
     return files
 
 
+def render_resource(
+    config: ServiceConfig,
+    migrations: dict[str, tuple[str, str | None]],
+    template: Template,
+    name: str,
+) -> list[RenderedFile]:
+    """The files of one resource only (what ``add resource`` writes)."""
+    context = service_context(
+        config, migrations, template_version=template.version, secret_key="unused"
+    )
+    (resource,) = [r for r in context["resources"] if r.name == name]
+    return template.render(RESOURCE_SUBDIRECTORY, {**context, "resource": resource})
+
+
 def build_state(
     config: ServiceConfig,
     migrations: dict[str, tuple[str, str | None]],
