@@ -1,0 +1,137 @@
+"""The raw HTTP/1.1 client reads every body framing a server may use."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from backendkit.errors import UsageError
+from backendkit.loadtest.http import (
+    Connection,
+    Origin,
+    ProtocolError,
+    encode_request,
+    split_url,
+)
+from backendkit.loadtest.pool import ConnectionPool, error_kind
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+def _serve_replies(*replies: bytes) -> Handler:
+    """A handler that answers each request on a connection with the next reply, then closes."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for reply in replies:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(reply)
+            await writer.drain()
+        writer.close()
+
+    return handler
+
+
+async def _with_server(handler: Handler, body: Callable[[Origin], Awaitable[None]]) -> None:
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        await asyncio.wait_for(body(Origin("http", "127.0.0.1", port)), 5)
+    finally:
+        server.close()
+
+
+def _get(origin: Origin) -> bytes:
+    return encode_request(origin, "GET", "/", {}, None)
+
+
+@pytest.mark.parametrize(
+    ("reply", "body", "reusable"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", b"hello", True),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
+            b"hello world",
+            True,
+        ),
+        (b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end", b"until the end", False),
+        (b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", b"ok", False),
+        (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", b"", True),
+    ],
+)
+def test_body_framings(reply: bytes, body: bytes, reusable: bool) -> None:
+    async def body_check(origin: Origin) -> None:
+        connection = await Connection.open(origin, None)
+        response = await connection.request(_get(origin))
+        assert response.body == body
+        assert connection.reusable is reusable
+        connection.close()
+
+    asyncio.run(_with_server(_serve_replies(reply), body_check))
+
+
+def test_a_bad_status_line_is_a_protocol_error() -> None:
+    async def body_check(origin: Origin) -> None:
+        connection = await Connection.open(origin, None)
+        with pytest.raises(ProtocolError):
+            await connection.request(_get(origin))
+        connection.close()
+
+    asyncio.run(_with_server(_serve_replies(b"SSH-2.0-OpenSSH\r\n\r\n"), body_check))
+
+
+def test_a_stale_keepalive_connection_is_retried_once() -> None:
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
+    async def body_check(origin: Origin) -> None:
+        pool = ConnectionPool(origin, 1, None)
+        for _ in range(3):  # the server closes after each reply, as an idle timeout would
+            slot = await pool.acquire()
+            response = await pool.send(slot, _get(origin))
+            assert response.status == 200
+            pool.release(slot)
+            await asyncio.sleep(0.05)
+        pool.close()
+
+    asyncio.run(_with_server(_serve_replies(ok), body_check))
+
+
+def test_pool_hands_a_released_connection_to_the_next_waiter() -> None:
+    async def body_check(origin: Origin) -> None:
+        pool = ConnectionPool(origin, 1, None)
+        first = await pool.acquire()
+        waiter = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0)
+        assert pool.busy and pool.waiting == 1
+        pool.release(first)
+        assert (await waiter) is first
+
+    asyncio.run(_with_server(_serve_replies(), body_check))
+
+
+def test_encode_request_lets_user_headers_win() -> None:
+    origin = Origin("http", "example.test", 8080)
+    payload = encode_request(origin, "POST", "/x", {"user-agent": "me"}, b"{}", keepalive=False)
+    text = payload.decode()
+    assert text.startswith("POST /x HTTP/1.1\r\nHost: example.test:8080\r\n")
+    assert "user-agent: me" in text and "backendkit/" not in text
+    assert "Content-Length: 2" in text and "Connection: close" in text
+    assert text.endswith("\r\n\r\n{}")
+
+
+def test_split_url() -> None:
+    assert split_url("https://h/a?b=1") == (Origin("https", "h", 443), "/a?b=1")
+    assert split_url("http://[::1]:81")[0].host_header == "[::1]:81"
+    with pytest.raises(UsageError, match="not an http"):
+        split_url("ftp://h/")
+
+
+def test_error_kinds() -> None:
+    assert error_kind(TimeoutError()) == "timeout"
+    assert error_kind(ConnectionRefusedError()) == "refused"
+    assert error_kind(ConnectionResetError()) == "closed"
+    assert error_kind(asyncio.IncompleteReadError(b"", 10)) == "closed"
+    assert error_kind(ProtocolError("x")) == "protocol"
+    assert error_kind(OSError("no route")) == "connect"
