@@ -20,18 +20,13 @@ CI = Literal["github", "none"]
 NOT_BUILT_YET: dict[str, dict[str, str]] = {
     "auth": {"jwt": "JWT auth is not built yet; use --auth none"},
     "cache": {"redis": "the Redis cache is not built yet; use --cache none"},
-    "deploy": {
-        "docker": "Docker files are not built yet; use --deploy none",
-        "k8s": "Kubernetes manifests are not built yet; use --deploy none",
-    },
-    "ci": {"github": "the GitHub Actions workflow is not built yet; use --ci none"},
 }
 DEFAULTS: dict[str, Any] = {
     "db": "sqlite",
     "auth": "none",
     "cache": "none",
-    "deploy": (),
-    "ci": "none",
+    "deploy": ("docker", "k8s"),
+    "ci": "github",
 }
 USER_FIELDS = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from backendkit import __version__
 from backendkit.config import ResourceSpec, ServiceConfig
+from backendkit.deploy import deploy_context
 from backendkit.fields import DEFAULT_DECIMAL, DEFAULT_STR_LENGTH, FieldSpec
 from backendkit.naming import ResourceNames, camel, pascal
 
@@ -298,6 +299,8 @@ def service_context(
         "backendkit_version": __version__,
         "template_version": template_version,
         "initial_revision": INITIAL_REVISION,
+        # Values the Dockerfile, compose, Kubernetes and CI files share (see deploy.py).
+        **deploy_context(config),
     }
 
 

@@ -1,0 +1,90 @@
+"""The values that the Dockerfile, compose file, Kubernetes manifests and CI workflow share.
+
+Every value that two generated files must agree on (the port, the health paths, the image
+name, the names of the environment variables, the base images) is defined once here and
+reaches the templates through ``service_context()``; no template spells one of them itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backendkit.config import ServiceConfig
+
+HEALTH_PATH = "/health"
+READY_PATH = "/ready"
+METRICS_PATH = "/metrics"
+# The Python of the image and of CI; the image pins the patch release.
+PYTHON_VERSION = "3.12"
+PYTHON_IMAGE = "python:3.12.11-slim-bookworm"
+POSTGRES_IMAGE = "postgres:17.5-alpine"
+REDIS_IMAGE = "redis:7.4.5-alpine"
+POSTGRES_PORT = 5432
+# The role and database of the PostgreSQL that compose and CI start for the service.
+POSTGRES_USER = "app"
+POSTGRES_DB = "app"
+REDIS_PORT = 6379
+# The unprivileged user the image runs as (above the range a distribution allocates).
+APP_UID = 10001
+DEFAULT_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class EnvNames:
+    """The names of the environment variables the service reads."""
+
+    app_env: str = "APP_ENV"
+    secret_key: str = "SECRET_KEY"
+    database_url: str = "DATABASE_URL"
+    redis_url: str = "REDIS_URL"
+    log_level: str = "LOG_LEVEL"
+    cors_origins: str = "CORS_ORIGINS"
+    # Read by the server command, not by the application's settings.
+    workers: str = "WEB_CONCURRENCY"
+
+
+ENV = EnvNames()
+
+
+def dns_name(service: str) -> str:
+    """SERVICE as a DNS label: Kubernetes object names and the image name."""
+    return service.replace("_", "-")
+
+
+def deploy_context(config: ServiceConfig) -> dict[str, Any]:
+    """The shared deploy values, as template variables."""
+    name = dns_name(config.name)
+    return {
+        "dns_name": name,
+        "image_name": name,
+        "health_path": HEALTH_PATH,
+        "ready_path": READY_PATH,
+        "metrics_path": METRICS_PATH,
+        "python_version": PYTHON_VERSION,
+        "python_image": PYTHON_IMAGE,
+        "postgres_image": POSTGRES_IMAGE,
+        "redis_image": REDIS_IMAGE,
+        "postgres_port": POSTGRES_PORT,
+        "postgres_user": POSTGRES_USER,
+        "postgres_db": POSTGRES_DB,
+        "redis_port": REDIS_PORT,
+        "public_host": f"{name}.example.com",
+        "app_uid": APP_UID,
+        "default_workers": DEFAULT_WORKERS,
+        "env": ENV,
+        # Non-secret settings of a deployed service (a ConfigMap in Kubernetes).
+        "production_settings": {
+            ENV.app_env: "production",
+            ENV.log_level: "INFO",
+            ENV.cors_origins: "",
+            ENV.workers: str(DEFAULT_WORKERS),
+        },
+        # Settings that hold credentials (a Secret in Kubernetes), with the placeholders of the
+        # Secret template; the service refuses to start on the placeholder secret key.
+        "secret_settings": {
+            ENV.secret_key: "change-me",
+            ENV.database_url: f"postgresql+asyncpg://USER:PASSWORD@HOST:{POSTGRES_PORT}/DATABASE",
+            ENV.redis_url: f"redis://HOST:{REDIS_PORT}/0",
+        },
+    }
