@@ -1,9 +1,10 @@
 """Counts kept while a run is going: latencies, statuses and errors, overall and per second.
 
-Latency is measured from the intended send time, so waiting for the scheduler or for a free
-connection counts. Replies of any status and timed-out requests enter the latency histograms
-(a timeout is a request that took at least that long); a request refused or reset before any
-reply has no latency and is only counted as a transport error.
+Latency is measured from the intended send time (or from the actual send when that came first,
+see scheduler.py), so waiting for the scheduler or for a free connection counts. Replies of any
+status and timed-out requests enter the latency histograms (a timeout is a request that took at
+least that long); a request refused or reset before any reply has no latency and is only
+counted as a transport error.
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ class Recorder:
             timeline.append(Tally())
         return timeline[index]
 
-    def launched(self, intended: float, lag: float) -> None:
-        """A send left the scheduler LAG seconds after its intended time."""
-        self.scheduler_lag.record(int(lag * 1e6))
+    def launched(self, lag: float) -> None:
+        """A send started LAG seconds after its due time (negative: early)."""
+        self.scheduler_lag.record(int(lag * 1e6) if lag > 0 else 0)
 
     def sent(self, endpoint: int, intended: float) -> None:
         """A request was written to a connection."""
@@ -70,21 +71,21 @@ class Recorder:
         self.endpoints[endpoint].sent += 1
         self._second(intended).sent += 1
 
-    def reply(self, endpoint: int, intended: float, done: float, status: int) -> None:
-        """An HTTP reply arrived at DONE."""
-        micros = int((done - intended) * 1e6)
+    def reply(self, endpoint: int, intended: float, latency: float, status: int) -> None:
+        """An HTTP reply arrived LATENCY seconds after the request was due (or left)."""
+        micros = int(latency * 1e6)
         second = self._second(intended)
         for tally in (self.total, self.endpoints[endpoint], second):
             tally.latency.record(micros)
             tally.statuses[status] += 1
-        self.last_completion = max(self.last_completion, done)
+        self.last_completion = max(self.last_completion, intended + latency)
 
-    def failure(self, endpoint: int, intended: float, done: float, kind: str) -> None:
+    def failure(self, endpoint: int, intended: float, latency: float, kind: str) -> None:
         """A request ended without a reply (KIND is one of the pool's error kinds)."""
-        micros = int((done - intended) * 1e6)
+        micros = int(latency * 1e6)
         second = self._second(intended)
         for tally in (self.total, self.endpoints[endpoint], second):
             if kind == TIMEOUT:
                 tally.latency.record(micros)
             tally.transport_errors[kind] += 1
-        self.last_completion = max(self.last_completion, done)
+        self.last_completion = max(self.last_completion, intended + latency)

@@ -2,11 +2,13 @@
 
 Request i is due at start + i / rate. When the scheduler wakes it launches every request that
 is due, each timed from its due time, so a stalled server or a busy client shows in the
-latencies instead of slowing the arrivals down (no coordinated omission, as in wrk2, vegeta
-and k6's constant-arrival-rate). When every connection is busy a request waits in line, still
-timed from its due time. The line holds at most as many requests as the pool; past that a due
-request is dropped, counted, and reported, because sending it later would no longer be the
-load that was asked for.
+latencies instead of slowing the arrivals down (no coordinated omission, as in wrk2, vegeta and
+k6's constant-arrival-rate). The event loop's timers have a resolution of 1 ms, so a request
+may leave up to 1 ms early rather than up to 1 ms late; it is then timed from the moment it
+left. In short, latency runs from the earlier of the due time and the actual send. When every
+connection is busy a request waits in line, still timed from its due time. The line holds at
+most as many requests as the pool; past that a due request is dropped, counted, and reported,
+because sending it later would no longer be the load that was asked for.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from backendkit.loadtest.pool import ConnectionPool, error_kind
 from backendkit.loadtest.recorder import Recorder
 
 _LEAD = 0.02  # seconds between set-up and the first due time
+_EARLY = 0.001  # epoll's timeout resolution: launch what falls due within it
 
 
 @dataclass(frozen=True)
@@ -80,30 +83,33 @@ class _Run:
         loop, recorder, pending = self.loop, self.recorder, self.pending
         i = 0
         while i < total:
-            now = loop.time()
+            horizon = loop.time() + _EARLY
             while i < total:
                 intended = self.start + i * self.interval
-                if intended > now:
+                if intended > horizon:
                     break
                 measured = i >= self.warm
                 if len(pending) >= limit:
                     if measured:
                         recorder.dropped += 1
                 else:
-                    if measured:
-                        recorder.launched(intended, now - intended)
-                        self.last_send = now
                     task = loop.create_task(self.request(order[i % cycle], intended, measured))
                     pending.add(task)
                     task.add_done_callback(pending.discard)
                 i += 1
             if i < total:
-                await asyncio.sleep(self.start + i * self.interval - loop.time())
+                # wake no later than the next due time: the selector rounds timeouts up to 1 ms
+                await asyncio.sleep(self.start + i * self.interval - _EARLY - loop.time())
 
     async def request(self, endpoint: int, intended: float, measured: bool) -> None:
         pool, recorder = self.pool, self.recorder
-        if measured and pool.busy:
-            recorder.queued += 1
+        launched = self.loop.time()
+        origin = min(intended, launched)  # late: from the due time; early: from the send
+        if measured:
+            recorder.launched(launched - intended)
+            self.last_send = max(self.last_send, launched)
+            if pool.busy:
+                recorder.queued += 1
         slot = await pool.acquire()
         if measured:
             recorder.sent(endpoint, intended)
@@ -116,12 +122,12 @@ class _Run:
                 slot.connection.reusable = False
             pool.release(slot)
             if measured:
-                recorder.failure(endpoint, intended, done, error_kind(exc))
+                recorder.failure(endpoint, intended, done - origin, error_kind(exc))
             return
         done = self.loop.time()
         pool.release(slot)
         if measured:
-            recorder.reply(endpoint, intended, done, response.status)
+            recorder.reply(endpoint, intended, done - origin, response.status)
 
     async def report_progress(self, callback: Callable[[Progress], None], every: float) -> None:
         total_time = self.plan.warmup + self.plan.duration
