@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -349,6 +350,23 @@ def test_the_service_reads_every_setting_the_deploy_files_set(
     read_elsewhere = {env.workers} | ({env.redis_url} if project.config.cache == "none" else set())
     for name in set(vars(env).values()) - read_elsewhere:
         assert re.search(rf"^\s+{name.lower()}: ", source, re.MULTILINE), name
+
+
+def test_the_service_serves_what_the_deploy_files_call(generate: Callable[..., Project]) -> None:
+    """The probed paths are the service's routes; the server command's package is installed."""
+    project = generate()
+    health = project.root / "app/core/health.py"
+    pyproject = project.root / "pyproject.toml"
+    if not (health.is_file() and pyproject.is_file()):
+        pytest.skip("the generated service has no health routes or pyproject.toml yet")
+    routes = health.read_text()
+    for path in (project.values["health_path"], project.values["ready_path"]):
+        assert f'"{path}"' in routes, f"the service does not route {path}"
+    dependencies = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    server = shlex.split(json.loads(dockerfile(project)["CMD"][0])[-1])[1]  # exec SERVER ...
+    assert any(re.match(rf"{server}\b", dependency) for dependency in dependencies), (
+        f"the image runs {server}, which the project does not depend on"
+    )
 
 
 # --- Dockerfile, compose and workflow properties -------------------------------------------------
