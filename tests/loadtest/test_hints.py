@@ -50,3 +50,10 @@ def test_baseline_comparison() -> None:
     hints = bottleneck_hints(ours, baseline)
     assert hints[-1].startswith("against the baseline at the same rate: p95 10 ms vs 2 ms (x5.00)")
     assert "service's own work" in hints[-1]
+
+
+def test_an_rps_target_above_the_asked_rate_is_pointed_out() -> None:
+    summary = _summary([5.0] * 3)
+    summary["targets"] = [{"expression": "rps>2000", "metric": "rps", "operator": ">",
+                           "threshold": 2000.0}]  # fmt: skip
+    assert bottleneck_hints(summary)[0].startswith("rps>2000 cannot pass at --rps 1000")

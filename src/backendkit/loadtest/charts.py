@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from html import escape
 
 WIDTH, HEIGHT = 760, 300
-_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 16, 44
+_LEFT, _RIGHT, _TOP, _BOTTOM = 64, 32, 16, 44
 COLOURS = ("#2b7bb9", "#e69f00", "#d55e00", "#777777", "#009e73")
 
 
 def nice_ceiling(value: float) -> float:
-    """1, 2 or 5 times a power of ten, at or above VALUE (1 for nothing)."""
+    """A round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) >= VALUE."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= value:
             return float(step * power)
     return float(10 * power)

@@ -11,10 +11,25 @@ _SHORTFALL = 0.95  # achieved rate below this share of the asked rate is worth a
 
 def bottleneck_hints(summary: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[str]:
     """Sentences, most telling first; empty when nothing stands out."""
-    hints = [*_client_hints(summary), *_error_hints(summary), *_latency_hints(summary)]
+    hints = [
+        *_target_hints(summary),
+        *_client_hints(summary),
+        *_error_hints(summary),
+        *_latency_hints(summary),
+    ]
     if baseline is not None:
         hints.append(_baseline_hint(summary, baseline))
     return hints
+
+
+def _target_hints(summary: dict[str, Any]) -> list[str]:
+    rate = summary["plan"]["rate_rps"]
+    return [
+        f"{row['expression']} cannot pass at --rps {rate:g}: the load never asks for more "
+        "than that; raise --rps to test it."
+        for row in summary.get("targets", [])
+        if row["metric"] == "rps" and row["operator"][0] == ">" and row["threshold"] >= rate
+    ]
 
 
 def _client_hints(summary: dict[str, Any]) -> list[str]:

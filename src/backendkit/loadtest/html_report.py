@@ -7,6 +7,7 @@ from typing import Any
 
 from backendkit.loadtest.charts import distribution_chart, time_chart
 from backendkit.loadtest.report import PERCENTILES
+from backendkit.loadtest.targets import format_actual
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 800px; color: #222; }
@@ -50,8 +51,7 @@ def _targets_table(summary: dict[str, Any]) -> str:
         verdict = (
             '<span class="pass">pass</span>' if row["passed"] else '<span class="fail">FAIL</span>'
         )
-        actual = "no data" if row["actual"] is None else f"{row['actual']:g} {row['unit']}"
-        rows.append([escape(row["expression"]), escape(actual), verdict])
+        rows.append([escape(row["expression"]), escape(format_actual(row)), verdict])
     return _table(["target", "actual", "result"], rows)
 
 

@@ -10,6 +10,7 @@ from backendkit.cli.output import console, error_console
 from backendkit.loadtest.plan import LoadPlan
 from backendkit.loadtest.report import PERCENTILES
 from backendkit.loadtest.scheduler import Progress
+from backendkit.loadtest.targets import format_actual
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -113,15 +114,6 @@ def _latency_rows(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
-def _actual(row: dict[str, Any]) -> str:
-    actual = row["actual"]
-    if actual is None:
-        return "no data"
-    if row["unit"] == "fraction":
-        return f"{actual * 100:.3g}%"
-    return f"{actual:g} {row['unit']}" if row["unit"] != "count" else f"{actual:g}"
-
-
 def print_summary(out: Console, summary: dict[str, Any]) -> None:
     """The results: latency table, rates, errors, targets and what they suggest."""
     if out.is_terminal:
@@ -136,7 +128,7 @@ def print_summary(out: Console, summary: dict[str, Any]) -> None:
         _say(out, f"baseline throughput {summary['baseline']['throughput_rps']:g} req/s")
     for row in summary["targets"]:
         verdict = "pass" if row["passed"] else "FAIL"
-        _say(out, f"target {row['expression']}: {_actual(row)}  {verdict}")
+        _say(out, f"target {row['expression']}: {format_actual(row)}  {verdict}")
     for hint in summary["hints"]:
         _say(out, f"hint: {hint}")
 
@@ -161,9 +153,9 @@ def _print_rich(out: Console, summary: dict[str, Any]) -> None:
             targets.add_column(column)
         for row in summary["targets"]:
             result = "[green]pass[/]" if row["passed"] else "[bold red]FAIL[/]"
-            targets.add_row(Text(row["expression"]), _actual(row), result)
+            targets.add_row(Text(row["expression"]), format_actual(row), result)
         out.print(targets)
     if summary["hints"]:
         out.print("[bold]what the numbers suggest[/]")
         for hint in summary["hints"]:
-            _say(out, f"  - {hint}")
+            out.print(Text(f"  - {hint}"))  # wrapped to the terminal's width

@@ -123,3 +123,13 @@ def parse_targets(texts: list[str], *, seed: bool) -> list[Target]:
     named = {(t.metric, t.operator[0]) for t in given}
     seeded = [parse_target(text) for text in SEED_TARGETS]
     return [t for t in seeded if (t.metric, t.operator[0]) not in named] + given
+
+
+def format_actual(row: dict[str, Any]) -> str:
+    """A target row's measured value for people: '12.3 ms', '0.05%', '990 rps', 'no data'."""
+    actual = row["actual"]
+    if actual is None:
+        return "no data"
+    if row["unit"] == "fraction":
+        return f"{actual * 100:.3g}%"
+    return f"{actual:g}" if row["unit"] == "count" else f"{actual:g} {row['unit']}"
