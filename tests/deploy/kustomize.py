@@ -4,7 +4,8 @@ Supported, with kustomize's semantics: ``resources`` (files and directories, rec
 ``namespace``, ``images`` (``newName``/``newTag``/``digest``) and ``patches`` given by
 ``path`` as strategic-merge patches. Strategic merge follows Kubernetes' merge keys for the
 lists the generated patches can reach (containers, env, volumes, volume mounts, container
-ports, image pull secrets); every other list is replaced, as the API's schema says.
+ports, image pull secrets); Ingress ``rules`` and ``tls`` and every list of plain values are
+replaced whole, as the API's schema says.
 
 Anything outside that subset (another kustomization field, a patch ``target``, a JSON 6902
 patch, a ``$patch`` directive, a list without a known merge strategy that holds objects) is
@@ -48,6 +49,8 @@ MERGE_KEYS = {
     "imagePullSecrets": "name",
 }
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+# Lists of objects the API marks atomic (no merge key): a patch replaces them whole.
+REPLACED_LISTS = {"rules", "tls"}
 
 
 class KustomizeError(Exception):
@@ -151,7 +154,7 @@ def strategic_merge(base: Any, patch: Any, field: str = "", parent: str = "") ->
     if isinstance(patch, list):
         merge_key = _merge_key(field, parent)
         if merge_key is None:
-            if any(isinstance(item, dict) for item in patch):
+            if field not in REPLACED_LISTS and any(isinstance(item, dict) for item in patch):
                 raise KustomizeError(
                     f"list {field!r} of objects has no merge strategy in this renderer"
                 )

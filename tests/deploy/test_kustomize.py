@@ -50,9 +50,12 @@ def test_overlays_patch_the_base(generate: Callable[..., Project]) -> None:
     prod_api = prod[("Deployment", name, name)]["spec"]["template"]["spec"]["containers"][0]
     assert prod_api["image"] == f"registry.example.com/{project.values['image_name']}:0.1.0"
     assert prod_api["readinessProbe"]["httpGet"]["path"] == project.values["ready_path"]
-    assert prod[("Ingress", name, name)]["spec"]["tls"][0]["hosts"] == [
-        project.values["public_host"]
-    ]
+    prod_ingress = prod[("Ingress", name, name)]["spec"]
+    assert prod_ingress["tls"][0]["hosts"] == [project.values["public_host"]]
+    assert [rule["host"] for rule in prod_ingress["rules"]] == [project.values["public_host"]]
+    dev_ingress = dev[("Ingress", f"{name}-dev", name)]["spec"]
+    assert [rule["host"] for rule in dev_ingress["rules"]] == [f"{name}.dev.example.com"]
+    assert "tls" not in dev_ingress
 
 
 def test_strategic_merge_follows_merge_keys() -> None:
