@@ -6,7 +6,8 @@ outlives the test that started it) or after --lifetime seconds.
 
 Paths: /fast (200 at once), /slow (200 after 20 ms), /stall (200; the --stall-after'th request
 blocks the whole server for 1 s, once), /status/<code>, /health (health+json pass),
-/ready (health+json fail, 503), /warn (health+json warn, 200), /hang (never answers).
+/ready (health+json fail, 503), /warn (health+json warn, 200), /hang (never answers),
+/connections (how many connections were accepted so far).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ FIXED = {
 
 
 class State:
+    connections = 0
     stall_after = 100
     stall_seen = 0
     stalled = False
@@ -59,6 +61,7 @@ class Handler(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
         self.buffer = b""
+        State.connections += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -93,6 +96,8 @@ class Handler(asyncio.Protocol):
             self.transport.write(_response(int(path[8:]), b"status"))
         elif path == b"/hang":
             pass
+        elif path == b"/connections":
+            self.transport.write(_response(200, str(State.connections).encode()))
         else:
             self.transport.write(NOT_FOUND)
 

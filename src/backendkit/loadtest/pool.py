@@ -40,10 +40,13 @@ class Slot:
 class ConnectionPool:
     """At most SIZE connections to ORIGIN; `acquire` waits when all are busy."""
 
-    def __init__(self, origin: Origin, size: int, tls: ssl.SSLContext | None) -> None:
+    def __init__(
+        self, origin: Origin, size: int, tls: ssl.SSLContext | None, *, keepalive: bool = True
+    ) -> None:
         self.origin = origin
         self.size = size
         self.tls = tls
+        self.keepalive = keepalive
         self.opened = 0  # slots handed out or idle with a connection
         self.waiting = 0
         self._idle: list[Connection] = []
@@ -72,7 +75,7 @@ class ConnectionPool:
     def release(self, slot: Slot) -> None:
         """Give the slot back; a broken connection is dropped and its slot reopens later."""
         connection = slot.connection
-        if connection is not None and not connection.reusable:
+        if connection is not None and not (connection.reusable and self.keepalive):
             connection.close()
             slot.connection = connection = None
         while self._waiters:

@@ -64,7 +64,10 @@ class _Run:
         self.plan = plan
         self.loop = asyncio.get_running_loop()
         self.pool = ConnectionPool(
-            plan.origin, plan.concurrency, client_tls_context(verify=plan.verify_tls)
+            plan.origin,
+            plan.concurrency,
+            client_tls_context(verify=plan.verify_tls),
+            keepalive=plan.keepalive,
         )
         self.payloads = plan.payloads()
         self.heads = [e.method == "HEAD" for e in plan.endpoints]
