@@ -1,0 +1,157 @@
+"""The projects the end-to-end tests generate, and how their tools are run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.venv import Venv
+
+# Every field type and modifier the field syntax has (ref arrives with add resource).
+EVERY_FIELD_TYPE = " ".join(
+    [
+        "title:str(3)",
+        "summary:str:index:optional",
+        "body:text:optional",
+        "quantity:int:index=5",
+        "serial:bigint:unique:optional",
+        "ratio:float=1.5",
+        "price:decimal(12,4)=9.99",
+        "fraction:decimal(2,2):optional",
+        "whole:decimal(5,0):optional",
+        "is_featured:bool=false",
+        "released_on:date=2024-02-29",
+        "seen_at:datetime:optional:index",
+        "external_id:uuid:unique",
+        "batch_id:uuid=123e4567-e89b-12d3-a456-426614174000",
+        "contact_email:email:unique:optional",
+        "homepage:url:optional",
+        "attributes:json:optional",
+        "status:enum(draft,in_review,published)=draft",
+        "label:str(40)=hello",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """A project to generate, and what a live server of it should accept and refuse."""
+
+    args: tuple[str, ...]
+    collection: str
+    valid: dict[str, Any]
+    unique_field: str | None
+    invalid: dict[str, Any] = field(default_factory=dict)
+    invalid_fields: tuple[str, ...] = ()
+    # Changes to VALID that keep every unique field but UNIQUE_FIELD distinct.
+    duplicate_changes: dict[str, Any] = field(default_factory=dict)
+
+
+PROJECTS: dict[str, ProjectSpec] = {
+    "user": ProjectSpec(
+        args=("user", "--crud"),
+        collection="/api/v1/users",
+        valid={"email": "ada@example.com", "name": "Ada Lovelace"},
+        unique_field="email",
+        invalid={"email": "not-an-email", "name": "", "role": "root", "isActive": "maybe"},
+        invalid_fields=("email", "name", "role", "isActive"),
+    ),
+    "product": ProjectSpec(
+        args=(
+            "product",
+            "--crud",
+            "--fields",
+            "name:str sku:str:unique price:decimal in_stock:bool=true",
+            "--auth",
+            "none",
+        ),
+        collection="/api/v1/products",
+        valid={"name": "Lamp", "sku": "LAMP-1", "price": "19.90"},
+        unique_field="sku",
+        invalid={"name": "Lamp", "sku": "LAMP-2", "price": "12.345", "inStock": "maybe"},
+        invalid_fields=("price", "inStock"),
+    ),
+    "stock-item": ProjectSpec(
+        args=("stock-item", "--crud", "--fields", EVERY_FIELD_TYPE),
+        collection="/api/v1/stock-items",
+        valid={
+            "title": "abc",
+            "externalId": "0b6f5c5e-8a4f-4b8a-9a53-2d5b6c1f0e11",
+            "contactEmail": "shop@example.com",
+            "attributes": {"colour": "red", "sizes": [1, 2]},
+            "seenAt": "2024-05-01T12:00:00+02:00",
+        },
+        unique_field="externalId",
+        duplicate_changes={"contactEmail": "other@example.com"},
+        invalid={
+            "title": "abcd",
+            "externalId": "nope",
+            "quantity": 2**31,
+            "homepage": "ftp:/x",
+            "releasedOn": "2024-02-30",
+        },
+        invalid_fields=("title", "externalId", "quantity", "homepage", "releasedOn"),
+    ),
+}
+
+# Variables of the machine running the tests that must not steer a generated project.
+_SCRUBBED = ("DATABASE_URL", "TEST_DATABASE_URL", "APP_ENV", "VIRTUAL_ENV", "PYTHONPATH", "PORT")
+
+
+def new_command(name: str, target: Path) -> list[str]:
+    """``python -m backendkit new`` for the project NAME, into TARGET."""
+    options = ["--output", str(target), "--no-git", "--defaults"]
+    return [sys.executable, "-m", "backendkit", "new", *PROJECTS[name].args, *options]
+
+
+def generate(name: str, parent: Path) -> Path:
+    """Generate the project NAME into PARENT/NAME."""
+    target = parent / name
+    result = subprocess.run(
+        new_command(name, target),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, f"backendkit new {name} failed:\n{result.stdout}{result.stderr}"
+    return target
+
+
+def project_env(project: Path, **overrides: str) -> dict[str, str]:
+    """The environment a generated project's tools run in: its root importable, no leaks."""
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    env.update({"PYTHONPATH": str(project), "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1"})
+    env.update(overrides)
+    return env
+
+
+def run_tool(
+    venv: Venv, project: Path, *args: str, timeout: float = 600, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m ARGS`` with the shared environment, in PROJECT."""
+    return subprocess.run(
+        [str(venv.python), "-m", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=project_env(project, **env),
+        timeout=timeout,
+        check=False,
+    )
+
+
+def check_tool(
+    venv: Venv, project: Path, *args: str, timeout: float = 600, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Like run_tool, failing the test with the tool's output unless it exits 0."""
+    result = run_tool(venv, project, *args, timeout=timeout, **env)
+    assert result.returncode == 0, (
+        f"`{' '.join(args)}` failed in {project.name} (exit {result.returncode}):\n"
+        f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    )
+    return result

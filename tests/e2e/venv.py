@@ -1,0 +1,99 @@
+"""One virtual environment for generated projects, built once per dependency set and shared.
+
+It lives in ``$BACKENDKIT_TEST_CACHE`` (default ``~/.cache/backendkit-tests``), keyed by a hash
+of the interpreter and the generated ``pyproject.toml``'s dependencies, so it is rebuilt only
+when the template's dependencies change. A file lock keeps concurrent test runs from building
+the same one twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+_COMPLETE = ".backendkit-complete"
+
+
+def cache_root() -> Path:
+    configured = os.environ.get("BACKENDKIT_TEST_CACHE")
+    return Path(configured) if configured else Path.home() / ".cache" / "backendkit-tests"
+
+
+def requirements_of(project: Path) -> list[str]:
+    """Runtime and ``dev`` requirements declared by the project's pyproject.toml."""
+    data = tomllib.loads((project / "pyproject.toml").read_text())
+    declared = data["project"]
+    return [*declared["dependencies"], *declared["optional-dependencies"]["dev"]]
+
+
+def environment_key(requirements: list[str]) -> str:
+    identity = {
+        "python": platform.python_implementation() + platform.python_version(),
+        "platform": sys.platform,
+        "requirements": sorted(requirements),
+    }
+    return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Venv:
+    """A built environment; tools run as ``python -m TOOL`` so paths never matter."""
+
+    root: Path
+
+    @property
+    def python(self) -> Path:
+        return self.root / "bin" / "python"
+
+    @property
+    def mypy_cache(self) -> Path:
+        # Shared by every generated project: third-party modules are checked once.
+        return self.root / "mypy-cache"
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_venv(requirements: list[str]) -> Venv:
+    """The environment for REQUIREMENTS, built with pip on first use."""
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    venv = Venv(root / f"venv-{environment_key(requirements)}")
+    if (venv.root / _COMPLETE).is_file():
+        return venv
+    with _locked(root / f"{venv.root.name}.lock"):
+        if (venv.root / _COMPLETE).is_file():
+            return venv
+        # Scripts in a venv embed its absolute path, so it is built in place; the marker
+        # written last says it is whole, and an unfinished one is started over.
+        shutil.rmtree(venv.root, ignore_errors=True)
+        _run([sys.executable, "-m", "venv", str(venv.root)])
+        _run([str(venv.python), "-m", "pip", "install", "--quiet", *requirements])
+        (venv.root / _COMPLETE).write_text("\n".join(sorted(requirements)) + "\n")
+    return venv
+
+
+def _run(command: list[str]) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
