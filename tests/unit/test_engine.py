@@ -34,6 +34,8 @@ def template_root(tmp_path: Path) -> Path:
             "project/{% if docker %}deploy{% endif %}/app.yml": "kind: Deployment\n",
             "project/.env.jinja": "SECRET={{ secret }}\n",
             "project/skip.pyc": "binary",
+            "project/.ruff_cache/0.1/123": "cache",
+            "project/pkg/__pycache__/x.cpython-311.pyc": "cache",
         },
     )
     return root

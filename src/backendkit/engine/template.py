@@ -17,6 +17,10 @@ from backendkit.errors import BackendkitError
 
 Ownership = Literal["managed", "seeded", "local"]
 TEMPLATE_SUFFIX = ".jinja"
+# Tool caches that appear in a template checkout when someone lints it: never template files.
+ALWAYS_EXCLUDED = (
+    "__pycache__", "*.pyc", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".DS_Store",
+)  # fmt: skip
 # libyaml's loader when PyYAML was built with it: several times faster than the pure-Python one.
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -89,7 +93,7 @@ class Template:
         return files
 
     def _walk(self, base: Path) -> Iterator[Path]:
-        excluded = self.settings.get("_exclude", [])
+        excluded = [*ALWAYS_EXCLUDED, *self.settings.get("_exclude", [])]
         for directory, dirnames, filenames in os.walk(base):
             dirnames.sort()
             dirnames[:] = [d for d in dirnames if not _matches(d, excluded)]
