@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from backendkit.config import ServiceConfig
+from backendkit.context import service_context
+from backendkit.templates import get_template
 from tests.deploy import validators
 from tests.deploy.conftest import COMBINATIONS, Project, combination_id
 from tests.deploy.kustomize import build
@@ -116,3 +119,20 @@ def test_validators_report_findings(tmp_path: Path) -> None:
     for check in checks:
         with pytest.raises(pytest.fail.Exception):
             check()
+
+
+def test_workflow_with_redis_cache_passes_and_starts_redis(tmp_path: Path) -> None:
+    """``--cache redis`` (refused until the cache is built) adds a Redis service container."""
+    config = ServiceConfig.model_construct(
+        name="book_club", db="sqlite", auth="none", cache="redis", deploy=("docker",), ci="github"
+    )
+    context = service_context(config, {}, template_version="", secret_key="")
+    source = "project/{% if ci == 'github' %}.github{% endif %}/workflows/ci.yml.jinja"
+    workflow = get_template().environment.get_template(source).render(context)
+    path = tmp_path / "ci.yml"
+    path.write_text(workflow)
+    validators.check_jsonschema("vendor.github-workflows", [path])
+    validators.check_jsonschema("custom.github-workflows-require-timeout", [path])
+    test_job = yaml.safe_load(workflow)["jobs"]["test"]
+    assert test_job["services"]["redis"]["image"] == context["redis_image"]
+    assert test_job["env"][context["env"].redis_url].startswith("redis://localhost:")
