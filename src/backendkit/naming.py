@@ -12,6 +12,7 @@ import inflection
 from backendkit.errors import UsageError
 
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+MAX_SERVICE_NAME = 50
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 # Names that would shadow the generated service's own packages or the libraries it imports.
@@ -39,6 +40,11 @@ def validate_service_name(name: str) -> str:
     """Return NAME if it is a usable service name, else raise UsageError."""
     if not name:
         raise UsageError("service name is empty: use lowercase letters, digits and hyphens")
+    if len(name) > MAX_SERVICE_NAME:
+        raise UsageError(
+            f"service name {name!r} is {len(name)} characters long; at most {MAX_SERVICE_NAME} "
+            "(Kubernetes names such as <name>-migrate must fit in 63)"
+        )
     if not _SERVICE_NAME.match(name):
         raise UsageError(
             f"invalid service name {name!r}: use lowercase letters, digits, '-' or '_', "

@@ -35,7 +35,9 @@ def test_valid_service_names(name: str) -> None:
     assert validate_service_name(name) == name
 
 
-@pytest.mark.parametrize("name", ["", "../evil", "9lives", "Book", "a/b", "-x", "x-", "a--b"])
+@pytest.mark.parametrize(
+    "name", ["", "../evil", "9lives", "Book", "a/b", "-x", "x-", "a--b", "a" * 51]
+)
 def test_invalid_service_names(name: str) -> None:
     with pytest.raises(UsageError):
         validate_service_name(name)
