@@ -1,0 +1,1 @@
+"""Tests of `backendkit health` and its library."""

@@ -1,0 +1,1 @@
+"""Tests of `backendkit loadtest` and its library."""
