@@ -77,6 +77,7 @@ class _Run:
         self.recorder = Recorder(len(plan.endpoints), self.start + self.warm * self.interval)
         self.pending: set[asyncio.Task[None]] = set()
         self.last_send = self.recorder.window_start
+        self.launches = 0  # warm-up included, for the live rate
 
     async def schedule(self) -> None:
         order = weighted_cycle([e.weight for e in self.plan.endpoints])
@@ -96,6 +97,7 @@ class _Run:
                     if measured:
                         recorder.dropped += 1
                 else:
+                    self.launches += 1
                     task = loop.create_task(self.request(order[i % cycle], intended, measured))
                     pending.add(task)
                     task.add_done_callback(pending.discard)
@@ -139,8 +141,8 @@ class _Run:
             await asyncio.sleep(every)
             now = self.loop.time()
             tally = self.recorder.total
-            rate = (tally.sent - previous_sent) / max(now - previous_time, 1e-9)
-            previous_sent, previous_time = tally.sent, now
+            rate = (self.launches - previous_sent) / max(now - previous_time, 1e-9)
+            previous_sent, previous_time = self.launches, now
             callback(
                 Progress(
                     elapsed=min(now - self.start, total_time),
