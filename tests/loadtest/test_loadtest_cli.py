@@ -44,6 +44,7 @@ def test_help_has_examples() -> None:
         (["127.0.0.1:8000"], "error: not an http(s) URL"),
         (["http://127.0.0.1:1/", "--duration", "forever"], "error: bad --duration"),
         (["http://127.0.0.1:1/", "-H", "oops"], "error: bad header 'oops'"),
+        (["http://127.0.0.1:1/", "--json", "/no/such/dir/r.json"], "error: cannot write"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:

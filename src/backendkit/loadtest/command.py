@@ -129,6 +129,9 @@ def run_loadtest(options: LoadtestOptions) -> dict[str, Any]:
 
     plan = build_plan(options)
     targets = parse_targets(options.targets, seed=options.seed_targets)
+    for report in (options.json_out, options.html_out):
+        if report not in (None, "-") and not Path(report).parent.is_dir():
+            raise UsageError(f"cannot write {report}: no such directory")
     baseline_plan = _baseline_plan(plan, options.baseline) if options.baseline else None
     out = report_console(json_to_stdout=options.json_out == "-")
     with LiveProgress(out, plan, label="load") as live:
