@@ -471,6 +471,13 @@ class FieldView:
         return self.spec.type not in {"decimal", "datetime"}
 
 
+def indefinite_article(word: str) -> str:
+    """ "a" or "an" by the sound a word usually starts with (a user, an update)."""
+    if word.startswith(("uni", "use", "usa", "usu", "uti", "ura", "ure", "uro", "eu", "one")):
+        return "a"
+    return "an" if word[:1] in {"a", "e", "i", "o", "u"} else "a"
+
+
 def python_literal(value: Any) -> str:
     """A Python expression for VALUE (templates paste it into code)."""
     if isinstance(value, Decimal):
@@ -549,6 +556,11 @@ class ResourceView:
     @property
     def table(self) -> str:
         return self.names.plural
+
+    @property
+    def a_label(self) -> str:
+        """The label with its indefinite article: "a user", "an order"."""
+        return f"{indefinite_article(self.names.label)} {self.names.label}"
 
     @property
     def owned(self) -> bool:

@@ -60,7 +60,7 @@ def running_service(venv: Venv, project: Path, database_url: str) -> Iterator[st
     """Migrate, start ``python -m app`` on a free port, yield its base URL, stop it."""
     port = free_port()
     env = {"DATABASE_URL": database_url, "APP_ENV": "test", "LOG_LEVEL": "WARNING"}
-    check_tool(venv, project, "alembic", "upgrade", "head", **env)
+    check_tool(venv, project, "-m", "alembic", "upgrade", "head", **env)
     process = subprocess.Popen(
         [str(venv.python), "-m", "app"],
         cwd=project,

@@ -49,6 +49,8 @@ class ProjectSpec:
     invalid_fields: tuple[str, ...] = ()
     # Changes to VALID that keep every unique field but UNIQUE_FIELD distinct.
     duplicate_changes: dict[str, Any] = field(default_factory=dict)
+    # backendkit commands run inside the project after it is generated.
+    then: tuple[tuple[str, ...], ...] = ()
 
 
 PROJECTS: dict[str, ProjectSpec] = {
@@ -96,6 +98,26 @@ PROJECTS: dict[str, ProjectSpec] = {
         },
         invalid_fields=("title", "externalId", "quantity", "homepage", "releasedOn"),
     ),
+    # A second resource added later: long multi-word name, soft delete, the add command's chain.
+    "note": ProjectSpec(
+        args=("note", "--crud", "--fields", "title:str body:text:optional"),
+        then=(
+            (
+                "add",
+                "resource",
+                "inventory_adjustment_note",
+                "reason:enum(damage,recount,return)=recount",
+                "quantity_delta:int",
+                "reference:str(64):unique",
+                "--soft-delete",
+            ),
+        ),
+        collection="/api/v1/inventory-adjustment-notes",
+        valid={"quantityDelta": -3, "reference": "ADJ-1"},
+        unique_field="reference",
+        invalid={"quantityDelta": "many", "reason": "theft"},
+        invalid_fields=("quantityDelta", "reason", "reference"),
+    ),
 }
 
 # Variables of the machine running the tests that must not steer a generated project.
@@ -119,6 +141,16 @@ def generate(name: str, parent: Path) -> Path:
         check=False,
     )
     assert result.returncode == 0, f"backendkit new {name} failed:\n{result.stdout}{result.stderr}"
+    for command in PROJECTS[name].then:
+        result = subprocess.run(
+            [sys.executable, "-m", "backendkit", *command],
+            cwd=target,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+            check=False,
+        )
+        assert result.returncode == 0, f"backendkit {command} failed:\n{result.stderr}"
     return target
 
 
@@ -133,9 +165,9 @@ def project_env(project: Path, **overrides: str) -> dict[str, str]:
 def run_tool(
     venv: Venv, project: Path, *args: str, timeout: float = 600, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m ARGS`` with the shared environment, in PROJECT."""
+    """``python ARGS`` with the shared environment, in PROJECT."""
     return subprocess.run(
-        [str(venv.python), "-m", *args],
+        [str(venv.python), *args],
         cwd=project,
         capture_output=True,
         text=True,

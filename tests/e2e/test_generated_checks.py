@@ -17,8 +17,8 @@ def test_ruff_check_and_format_are_clean(
 ) -> None:
     project = generated(name)
     venv = project_venv(project)
-    check_tool(venv, project, "ruff", "check", "--no-cache", ".")
-    check_tool(venv, project, "ruff", "format", "--check", "--no-cache", ".")
+    check_tool(venv, project, "-m", "ruff", "check", "--no-cache", ".")
+    check_tool(venv, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -28,9 +28,9 @@ def test_mypy_strict_is_clean(
     project = generated(name)
     venv = project_venv(project)
     # The project's own configuration (strict = true over app, migrations and tests) ...
-    check_tool(venv, project, "mypy", "--cache-dir", str(venv.mypy_cache))
+    check_tool(venv, project, "-m", "mypy", "--cache-dir", str(venv.mypy_cache))
     # ... and the bar as stated, on the application package alone.
-    check_tool(venv, project, "mypy", "--strict", "--cache-dir", str(venv.mypy_cache), "app")
+    check_tool(venv, project, "-m", "mypy", "--strict", "--cache-dir", str(venv.mypy_cache), "app")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -38,7 +38,9 @@ def test_own_tests_pass_on_sqlite(
     name: str, generated: GeneratedProject, project_venv: ProjectVenv
 ) -> None:
     project = generated(name)
-    result = check_tool(project_venv(project), project, "pytest", "-q", "-p", "no:cacheprovider")
+    result = check_tool(
+        project_venv(project), project, "-m", "pytest", "-q", "-p", "no:cacheprovider"
+    )
     assert " passed" in result.stdout
 
 
@@ -51,6 +53,7 @@ def test_own_tests_pass_on_postgres(
     result = check_tool(
         project_venv(project),
         project,
+        "-m",
         "pytest",
         "-q",
         "-p",

@@ -6,6 +6,7 @@ import asyncio
 from logging.config import fileConfig
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -50,6 +51,14 @@ def run_offline() -> None:
 def _run_sync(connection: Connection) -> None:
     _configure(connection=connection)
     with context.begin_transaction():
+        # Alembic's own table holds 32 characters; descriptive revision ids need more.
+        version_table = sa.Table(
+            "alembic_version",
+            sa.MetaData(),
+            sa.Column("version_num", sa.String(255), nullable=False),
+            sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+        )
+        version_table.create(connection, checkfirst=True)
         context.run_migrations()
 
 

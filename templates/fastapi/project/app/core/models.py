@@ -41,3 +41,9 @@ class Entity(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=sa.func.now()
     )
+
+
+class SoftDeletable:
+    """Mixin: DELETE marks the row deleted; the repository hides it from then on."""
+
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -9,8 +9,9 @@ from typing import Any, ClassVar, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.models import Entity
+from app.core.models import Entity, SoftDeletable
 from app.core.pagination import PageParams, SortKey, parse_sort
+from app.core.types import utcnow
 
 ModelT = TypeVar("ModelT", bound=Entity)
 
@@ -30,16 +31,27 @@ class Repository(Generic[ModelT]):
         """Parse ``?sort=`` against this repository's sortable columns."""
         return parse_sort(value, self.sortable, self.default_sort)
 
+    def _visible(self) -> list[sa.ColumnElement[bool]]:
+        """Conditions every query adds: soft-deleted rows are gone for clients."""
+        if issubclass(self.model, SoftDeletable):
+            return [self.model.deleted_at.is_(None)]
+        return []
+
     async def get(self, id: uuid.UUID) -> ModelT | None:
         """The row with ID, or None."""
-        row: ModelT | None = await self.session.get(self.model, id)
-        return row
+        visible = self._visible()
+        if not visible:
+            row: ModelT | None = await self.session.get(self.model, id)
+            return row
+        query = sa.select(self.model).where(self.model.id == id, *visible)
+        return (await self.session.scalars(query)).first()
 
     async def list_page(
         self, *, page: PageParams, sort: Sequence[SortKey], filters: Mapping[str, Any]
     ) -> tuple[Sequence[ModelT], int]:
         """One page of rows matching FILTERS (equality), and how many match in all."""
         conditions = [getattr(self.model, column) == value for column, value in filters.items()]
+        conditions.extend(self._visible())
         order_by: list[sa.UnaryExpression[Any]] = []
         for key in sort:
             column = getattr(self.model, key.column)
@@ -74,5 +86,9 @@ class Repository(Generic[ModelT]):
         return row
 
     async def delete(self, row: ModelT) -> None:
-        await self.session.delete(row)
+        """Delete ROW (or mark it deleted, for soft-deletable models) and flush."""
+        if isinstance(row, SoftDeletable):
+            row.deleted_at = utcnow()
+        else:
+            await self.session.delete(row)
         await self.session.flush()
