@@ -30,7 +30,6 @@ TEXT_LENGTH = 65535
 SERVICE_PORT = 8000
 # The generated project's ruff line length: generated code is laid out the way ruff would.
 LINE_LENGTH = 100
-_INT_BOUNDS = {"int": 2**31, "bigint": 2**63}
 
 # The annotation in models and read schemas.
 _PYTHON_TYPES = {
@@ -42,7 +41,7 @@ _PYTHON_TYPES = {
 # The annotation in create/update schemas (validated input), where it differs.
 _INPUT_TYPES = {
     "str": "PlainStr", "text": "PlainStr", "email": "EmailStr", "url": "HttpUrlStr",
-    "json": "JsonObject", "datetime": "DateTimeInUTC",
+    "json": "JsonObject", "datetime": "DateTimeInUTC", "int": "Int32", "bigint": "Int64",
 }  # fmt: skip
 # Column types shared by models and migrations, where the two agree.
 _COLUMN_TYPES = {
@@ -256,8 +255,12 @@ class FieldView:
         """The annotation of the list's equality filter."""
         if self.spec.type in {"str", "email", "url"}:
             return "PlainStr"
-        if self.spec.type == "datetime":
-            return "DateTimeInUTC"
+        if self.spec.type in {"datetime", "int", "bigint"}:
+            return _INPUT_TYPES[self.spec.type]
+        if self.spec.type == "decimal":
+            # Bounded like the column, so an absurd value is a 400 and never reaches SQL.
+            precision, scale = self.precision
+            return f"Annotated[Decimal, Field(max_digits={precision}, decimal_places={scale})]"
         return self.python_type
 
     @property
@@ -413,9 +416,6 @@ class FieldView:
         if t == "decimal":
             precision, scale = self.precision
             return [f"max_digits={precision}", f"decimal_places={scale}"]
-        if t in _INT_BOUNDS:
-            bound = _INT_BOUNDS[t]
-            return [f"ge={-bound}", f"le={bound - 1}"]
         if t == "float":
             return ["allow_inf_nan=False"]
         return []

@@ -8,11 +8,21 @@ from decimal import Context, Decimal
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, HttpUrl, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 # PostgreSQL rejects NUL in text; refusing it at the edge keeps that a 400, not a 500.
 PlainStr = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+# Integers the columns can hold (INTEGER, BIGINT): larger ones are a 400, not a 500.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 JsonVariant = sa.JSON().with_variant(JSONB(), "postgresql")
 
