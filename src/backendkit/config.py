@@ -124,6 +124,10 @@ class ServiceConfig(BaseModel):
         if clashes:
             raise ValueError(f"resources share a table name: {', '.join(clashes)}")
         for resource in self.resources:
+            if resource.owned and self.auth != "jwt":
+                raise ValueError(
+                    f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
+                )
             for field in resource.fields:
                 if field.type == "ref":
                     raise ValueError(
