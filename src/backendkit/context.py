@@ -42,6 +42,7 @@ _PYTHON_TYPES = {
 _INPUT_TYPES = {
     "str": "PlainStr", "text": "PlainStr", "email": "EmailStr", "url": "HttpUrlStr",
     "json": "JsonObject", "datetime": "DateTimeInUTC", "int": "Int32", "bigint": "Int64",
+    "date": "IsoDate", "bool": "StrictBool", "float": "StrictFloat",
 }  # fmt: skip
 # Column types shared by models and migrations, where the two agree.
 _COLUMN_TYPES = {
@@ -247,7 +248,7 @@ class FieldView:
         """The annotation in create/update schemas: validated input."""
         if self.spec.type == "decimal":
             precision, scale = self.precision
-            return f"Annotated[Decimal, scaled_decimal({precision}, {scale})]"
+            return f"Annotated[Decimal, DecimalScale({precision}, {scale})]"
         return _INPUT_TYPES.get(self.spec.type, self.python_type)
 
     @property
@@ -255,12 +256,11 @@ class FieldView:
         """The annotation of the list's equality filter."""
         if self.spec.type in {"str", "email", "url"}:
             return "PlainStr"
-        if self.spec.type in {"datetime", "int", "bigint"}:
+        if self.spec.type in {"datetime", "date", "int", "bigint"}:
             return _INPUT_TYPES[self.spec.type]
         if self.spec.type == "decimal":
             # Bounded like the column, so an absurd value is a 400 and never reaches SQL.
-            precision, scale = self.precision
-            return f"Annotated[Decimal, Field(max_digits={precision}, decimal_places={scale})]"
+            return self.schema_type
         return self.python_type
 
     @property
@@ -413,9 +413,6 @@ class FieldView:
             return [f"max_length={self.length}"]
         if t == "text":
             return [f"max_length={TEXT_LENGTH}"]
-        if t == "decimal":
-            precision, scale = self.precision
-            return [f"max_digits={precision}", f"decimal_places={scale}"]
         if t == "float":
             return ["allow_inf_nan=False"]
         return []

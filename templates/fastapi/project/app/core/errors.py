@@ -7,12 +7,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from app.core.schemas import ErrorBody, ErrorDetail, ErrorEnvelope
 
@@ -108,10 +109,35 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResp
     return error_response(400, "VALIDATION_ERROR", "The request is not valid", details)
 
 
-async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:
+RouteMethods = list[tuple[re.Pattern[str], frozenset[str]]]
+
+
+def route_methods(mounted: Sequence[tuple[str, APIRouter]]) -> RouteMethods:
+    """Each route's path pattern and methods, for the Allow header of a 405."""
+    index: RouteMethods = []
+    for prefix, router in mounted:
+        for route in router.routes:
+            methods = getattr(route, "methods", None)
+            path = getattr(route, "path", None)
+            if methods and isinstance(path, str):
+                index.append((compile_path(prefix + path)[0], frozenset(methods)))
+    return index
+
+
+def _allow_header(request: Request) -> str | None:
+    # The framework names the methods of one route; a path can have several (GET and POST).
+    index: RouteMethods = getattr(request.app.state, "route_methods", [])
+    methods = {m for pattern, ms in index if pattern.match(request.url.path) for m in ms}
+    return ", ".join(sorted(methods)) or None
+
+
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
     message = exc.detail if isinstance(exc.detail, str) else "The request failed"
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allow := _allow_header(request)):
+        headers["Allow"] = allow
+    return error_response(exc.status_code, code, message, headers=headers)
 
 
 def _conflicting_fields(exc: IntegrityError) -> list[str]:
