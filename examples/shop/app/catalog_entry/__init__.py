@@ -1,0 +1,1 @@
+"""Catalog entries: model, schemas, repository, service and routes."""

@@ -1,0 +1,83 @@
+"""HTTP routes for catalog entries: /api/v1/catalog-entries."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.core.database import ReadSessionDep, SessionDep
+from app.core.schemas import Envelope, ListEnvelope, error_responses
+from app.catalog_entry import service
+from app.catalog_entry.schemas import (
+    CatalogEntryCreate,
+    CatalogEntryListQuery,
+    CatalogEntryRead,
+    CatalogEntryUpdate,
+)
+
+router = APIRouter(prefix="/catalog-entries", tags=["catalog-entries"])
+
+
+@router.get("", summary="List catalog entries", responses=error_responses(400))
+async def list_catalog_entries(
+    session: ReadSessionDep, query: Annotated[CatalogEntryListQuery, Query()]
+) -> ListEnvelope[CatalogEntryRead]:
+    """A page of catalog entries: ``?page=&limit=``, ``?sort=``, and field filters."""
+    items, total = await service.list_catalog_entries(session=session, query=query)
+    return ListEnvelope[CatalogEntryRead](
+        data=[CatalogEntryRead.model_validate(item) for item in items],
+        pagination=query.page_params.describe(total),
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a catalog entry",
+    responses=error_responses(400, 409),
+)
+async def create_catalog_entry(
+    data: CatalogEntryCreate, session: SessionDep, request: Request, response: Response
+) -> Envelope[CatalogEntryRead]:
+    """Create a catalog entry; ``Location`` says where it lives."""
+    item = await service.create_catalog_entry(session=session, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_catalog_entry", id=str(item.id))
+    return Envelope[CatalogEntryRead](data=CatalogEntryRead.model_validate(item))
+
+
+@router.get("/{id}", summary="Get a catalog entry", responses=error_responses(400, 404))
+async def get_catalog_entry(id: uuid.UUID, session: ReadSessionDep) -> Envelope[CatalogEntryRead]:
+    """One catalog entry."""
+    item = await service.get_catalog_entry(session=session, id=id)
+    return Envelope[CatalogEntryRead](data=CatalogEntryRead.model_validate(item))
+
+
+@router.put("/{id}", summary="Replace a catalog entry", responses=error_responses(400, 404, 409))
+async def replace_catalog_entry(
+    id: uuid.UUID, data: CatalogEntryCreate, session: SessionDep
+) -> Envelope[CatalogEntryRead]:
+    """Replace every field of a catalog entry."""
+    item = await service.replace_catalog_entry(session=session, id=id, data=data)
+    return Envelope[CatalogEntryRead](data=CatalogEntryRead.model_validate(item))
+
+
+@router.patch("/{id}", summary="Update a catalog entry", responses=error_responses(400, 404, 409))
+async def update_catalog_entry(
+    id: uuid.UUID, data: CatalogEntryUpdate, session: SessionDep
+) -> Envelope[CatalogEntryRead]:
+    """Change some fields of a catalog entry."""
+    item = await service.update_catalog_entry(session=session, id=id, data=data)
+    return Envelope[CatalogEntryRead](data=CatalogEntryRead.model_validate(item))
+
+
+@router.delete(
+    "/{id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a catalog entry",
+    responses=error_responses(400, 404),
+)
+async def delete_catalog_entry(id: uuid.UUID, session: SessionDep) -> None:
+    """Delete a catalog entry."""
+    await service.delete_catalog_entry(session=session, id=id)

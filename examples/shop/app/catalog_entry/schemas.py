@@ -1,0 +1,105 @@
+"""What clients send and receive for catalog entries: camelCase JSON, validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, EmailStr, Field, StrictBool, StrictFloat
+
+from app.catalog_entry.models import CatalogEntryStatus
+from app.core.pagination import ListQuery
+from app.core.schemas import CamelModel, patch_field
+from app.core.types import (
+    DateTimeInUTC,
+    DecimalScale,
+    HttpUrlStr,
+    Int32,
+    Int64,
+    IsoDate,
+    JsonObject,
+    PlainStr,
+)
+
+
+class CatalogEntryCreate(CamelModel):
+    """A new catalog entry: the body of create (POST) and replace (PUT)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: PlainStr = Field(min_length=1, max_length=120)
+    body: PlainStr | None = Field(default=None, max_length=65535)
+    rank: Int32 = 0
+    views: Int64 = 0
+    score: StrictFloat | None = Field(default=None, allow_inf_nan=False)
+    cost: Annotated[Decimal, DecimalScale(12, 3)] | None = None
+    active: StrictBool = True
+    published_on: IsoDate | None = None
+    published_at: DateTimeInUTC | None = None
+    external_id: uuid.UUID | None = None
+    contact: EmailStr | None = Field(default=None, max_length=320)
+    homepage: HttpUrlStr | None = Field(default=None, max_length=2048)
+    attributes: JsonObject | None = None
+    status: CatalogEntryStatus = CatalogEntryStatus.DRAFT
+
+
+class CatalogEntryUpdate(CamelModel):
+    """A partial update (PATCH): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: PlainStr = patch_field(min_length=1, max_length=120)
+    body: PlainStr | None = Field(default=None, max_length=65535)
+    rank: Int32 = patch_field()
+    views: Int64 = patch_field()
+    score: StrictFloat | None = Field(default=None, allow_inf_nan=False)
+    cost: Annotated[Decimal, DecimalScale(12, 3)] | None = None
+    active: StrictBool = patch_field()
+    published_on: IsoDate | None = None
+    published_at: DateTimeInUTC | None = None
+    external_id: uuid.UUID | None = None
+    contact: EmailStr | None = Field(default=None, max_length=320)
+    homepage: HttpUrlStr | None = Field(default=None, max_length=2048)
+    attributes: JsonObject | None = None
+    status: CatalogEntryStatus = patch_field()
+
+
+class CatalogEntryRead(CamelModel):
+    """A catalog entry as the API returns it."""
+
+    id: uuid.UUID
+    title: str
+    body: str | None
+    rank: int
+    views: int
+    score: float | None
+    cost: Decimal | None
+    active: bool
+    published_on: dt.date | None
+    published_at: dt.datetime | None
+    external_id: uuid.UUID | None
+    contact: str | None
+    homepage: str | None
+    attributes: dict[str, Any] | None
+    status: CatalogEntryStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CatalogEntryListQuery(ListQuery):
+    """The list's query: paging, sorting, and equality filters on declared fields."""
+
+    title: PlainStr | None = None
+    rank: Int32 | None = None
+    views: Int64 | None = None
+    score: float | None = None
+    cost: Annotated[Decimal, DecimalScale(12, 3)] | None = None
+    active: bool | None = None
+    published_on: IsoDate | None = None
+    published_at: DateTimeInUTC | None = None
+    external_id: uuid.UUID | None = None
+    contact: PlainStr | None = None
+    homepage: PlainStr | None = None
+    status: CatalogEntryStatus | None = None

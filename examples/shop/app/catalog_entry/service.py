@@ -1,0 +1,74 @@
+"""Business rules for catalog entries: the router calls these; they use the repository.
+
+This module is yours: backendkit wrote it once and will not change it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFoundError
+from app.catalog_entry.models import CatalogEntry
+from app.catalog_entry.repository import CatalogEntryRepository
+from app.catalog_entry.schemas import (
+    CatalogEntryCreate,
+    CatalogEntryListQuery,
+    CatalogEntryUpdate,
+)
+
+
+async def list_catalog_entries(
+    *, session: AsyncSession, query: CatalogEntryListQuery
+) -> tuple[Sequence[CatalogEntry], int]:
+    """One page of catalog entries matching the query, and how many match in all."""
+    repository = CatalogEntryRepository(session)
+    return await repository.list_page(
+        page=query.page_params, sort=repository.sort_keys(query.sort), filters=query.filters()
+    )
+
+
+async def get_catalog_entry(*, session: AsyncSession, id: uuid.UUID) -> CatalogEntry:
+    """The catalog entry with ID; NotFoundError when there is none."""
+    item = await CatalogEntryRepository(session).get(id)
+    if item is None:
+        raise NotFoundError("Catalog entry not found")
+    return item
+
+
+async def create_catalog_entry(*, session: AsyncSession, data: CatalogEntryCreate) -> CatalogEntry:
+    """Store a new catalog entry."""
+    item = CatalogEntry(**data.model_dump())
+    await CatalogEntryRepository(session).add(item)
+    await session.commit()
+    return item
+
+
+async def replace_catalog_entry(
+    *, session: AsyncSession, id: uuid.UUID, data: CatalogEntryCreate
+) -> CatalogEntry:
+    """Replace every field of a catalog entry (PUT)."""
+    item = await get_catalog_entry(session=session, id=id)
+    await CatalogEntryRepository(session).update(item, data.model_dump())
+    await session.commit()
+    return item
+
+
+async def update_catalog_entry(
+    *, session: AsyncSession, id: uuid.UUID, data: CatalogEntryUpdate
+) -> CatalogEntry:
+    """Change the fields a client sent (PATCH)."""
+    item = await get_catalog_entry(session=session, id=id)
+    changes = data.model_dump(exclude_unset=True)
+    await CatalogEntryRepository(session).update(item, changes)
+    await session.commit()
+    return item
+
+
+async def delete_catalog_entry(*, session: AsyncSession, id: uuid.UUID) -> None:
+    """Delete a catalog entry."""
+    item = await get_catalog_entry(session=session, id=id)
+    await CatalogEntryRepository(session).delete(item)
+    await session.commit()

@@ -1,0 +1,1 @@
+"""Categories: model, schemas, repository, service and routes."""

@@ -1,0 +1,83 @@
+"""HTTP routes for categories: /api/v1/categories."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.core.database import ReadSessionDep, SessionDep
+from app.core.schemas import Envelope, ListEnvelope, error_responses
+from app.category import service
+from app.category.schemas import (
+    CategoryCreate,
+    CategoryListQuery,
+    CategoryRead,
+    CategoryUpdate,
+)
+
+router = APIRouter(prefix="/categories", tags=["categories"])
+
+
+@router.get("", summary="List categories", responses=error_responses(400))
+async def list_categories(
+    session: ReadSessionDep, query: Annotated[CategoryListQuery, Query()]
+) -> ListEnvelope[CategoryRead]:
+    """A page of categories: ``?page=&limit=``, ``?sort=``, and field filters."""
+    items, total = await service.list_categories(session=session, query=query)
+    return ListEnvelope[CategoryRead](
+        data=[CategoryRead.model_validate(item) for item in items],
+        pagination=query.page_params.describe(total),
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a category",
+    responses=error_responses(400, 409),
+)
+async def create_category(
+    data: CategoryCreate, session: SessionDep, request: Request, response: Response
+) -> Envelope[CategoryRead]:
+    """Create a category; ``Location`` says where it lives."""
+    item = await service.create_category(session=session, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_category", id=str(item.id))
+    return Envelope[CategoryRead](data=CategoryRead.model_validate(item))
+
+
+@router.get("/{id}", summary="Get a category", responses=error_responses(400, 404))
+async def get_category(id: uuid.UUID, session: ReadSessionDep) -> Envelope[CategoryRead]:
+    """One category."""
+    item = await service.get_category(session=session, id=id)
+    return Envelope[CategoryRead](data=CategoryRead.model_validate(item))
+
+
+@router.put("/{id}", summary="Replace a category", responses=error_responses(400, 404, 409))
+async def replace_category(
+    id: uuid.UUID, data: CategoryCreate, session: SessionDep
+) -> Envelope[CategoryRead]:
+    """Replace every field of a category."""
+    item = await service.replace_category(session=session, id=id, data=data)
+    return Envelope[CategoryRead](data=CategoryRead.model_validate(item))
+
+
+@router.patch("/{id}", summary="Update a category", responses=error_responses(400, 404, 409))
+async def update_category(
+    id: uuid.UUID, data: CategoryUpdate, session: SessionDep
+) -> Envelope[CategoryRead]:
+    """Change some fields of a category."""
+    item = await service.update_category(session=session, id=id, data=data)
+    return Envelope[CategoryRead](data=CategoryRead.model_validate(item))
+
+
+@router.delete(
+    "/{id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a category",
+    responses=error_responses(400, 404),
+)
+async def delete_category(id: uuid.UUID, session: SessionDep) -> None:
+    """Delete a category."""
+    await service.delete_category(session=session, id=id)

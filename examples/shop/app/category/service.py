@@ -1,0 +1,74 @@
+"""Business rules for categories: the router calls these; they use the repository.
+
+This module is yours: backendkit wrote it once and will not change it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFoundError
+from app.category.models import Category
+from app.category.repository import CategoryRepository
+from app.category.schemas import (
+    CategoryCreate,
+    CategoryListQuery,
+    CategoryUpdate,
+)
+
+
+async def list_categories(
+    *, session: AsyncSession, query: CategoryListQuery
+) -> tuple[Sequence[Category], int]:
+    """One page of categories matching the query, and how many match in all."""
+    repository = CategoryRepository(session)
+    return await repository.list_page(
+        page=query.page_params, sort=repository.sort_keys(query.sort), filters=query.filters()
+    )
+
+
+async def get_category(*, session: AsyncSession, id: uuid.UUID) -> Category:
+    """The category with ID; NotFoundError when there is none."""
+    item = await CategoryRepository(session).get(id)
+    if item is None:
+        raise NotFoundError("Category not found")
+    return item
+
+
+async def create_category(*, session: AsyncSession, data: CategoryCreate) -> Category:
+    """Store a new category."""
+    item = Category(**data.model_dump())
+    await CategoryRepository(session).add(item)
+    await session.commit()
+    return item
+
+
+async def replace_category(
+    *, session: AsyncSession, id: uuid.UUID, data: CategoryCreate
+) -> Category:
+    """Replace every field of a category (PUT)."""
+    item = await get_category(session=session, id=id)
+    await CategoryRepository(session).update(item, data.model_dump())
+    await session.commit()
+    return item
+
+
+async def update_category(
+    *, session: AsyncSession, id: uuid.UUID, data: CategoryUpdate
+) -> Category:
+    """Change the fields a client sent (PATCH)."""
+    item = await get_category(session=session, id=id)
+    changes = data.model_dump(exclude_unset=True)
+    await CategoryRepository(session).update(item, changes)
+    await session.commit()
+    return item
+
+
+async def delete_category(*, session: AsyncSession, id: uuid.UUID) -> None:
+    """Delete a category."""
+    item = await get_category(session=session, id=id)
+    await CategoryRepository(session).delete(item)
+    await session.commit()

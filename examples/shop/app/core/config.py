@@ -1,0 +1,73 @@
+"""Settings from the environment (and a local ``.env``), validated once at start-up."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+AppEnv = Literal["development", "test", "production"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+# Values that ship in examples and docs: never acceptable as a production secret.
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev", "test"})
+MIN_SECRET_LENGTH = 32
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@localhost:5432/shop"
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; names are the environment variables, case-insensitive."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    app_name: str = "shop"
+    app_env: AppEnv = "development"
+    secret_key: SecretStr = SecretStr("")
+    database_url: str = DEFAULT_DATABASE_URL
+    db_pool_size: int = Field(default=16, ge=1)
+    log_level: LogLevel = "INFO"
+    cors_origins: Annotated[list[str], NoDecode] = []
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    docs_enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept ``a,b`` as well as a JSON list."""
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _secret_for_environment(self) -> Settings:
+        """Refuse a missing or placeholder secret in production; invent one elsewhere."""
+        key = self.secret_key.get_secret_value()
+        if self.app_env == "production":
+            if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                    "characters when APP_ENV=production"
+                )
+        elif not key:
+            self.secret_key = SecretStr(secrets.token_urlsafe(48))
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()

@@ -1,0 +1,110 @@
+"""The response envelopes and the camelCase base of every schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from app.core.request_id import current_request_id
+from app.core.types import utcnow
+
+T = TypeVar("T")
+
+
+class CamelModel(BaseModel):
+    """camelCase in JSON, snake_case in Python; input accepts either spelling."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        from_attributes=True,
+    )
+
+
+def _no_default_in_schema(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def patch_field(**constraints: Any) -> Any:
+    """A PATCH field that may be left out but never set to null.
+
+    Only the fields a client sent are applied (``model_dump(exclude_unset=True)``), so the
+    None default is never stored; the schema does not advertise it.
+    """
+    return Field(default=None, json_schema_extra=_no_default_in_schema, **constraints)
+
+
+class Meta(CamelModel):
+    """Facts about the response itself."""
+
+    timestamp: dt.datetime
+    request_id: str
+
+    @classmethod
+    def now(cls) -> Meta:
+        return cls(timestamp=utcnow(), request_id=current_request_id())
+
+
+class Envelope(CamelModel, Generic[T]):
+    """A successful response: ``{"data": ..., "meta": ...}``."""
+
+    data: T
+    meta: Meta = Field(default_factory=Meta.now)
+
+
+class Pagination(CamelModel):
+    """Where a page sits in the whole list."""
+
+    page: int
+    limit: int
+    total: int
+    has_more: bool
+
+
+class ListEnvelope(CamelModel, Generic[T]):
+    """A page of a collection."""
+
+    data: list[T]
+    pagination: Pagination
+    meta: Meta = Field(default_factory=Meta.now)
+
+
+class ErrorDetail(CamelModel):
+    """One problem with one input field."""
+
+    field: str
+    message: str
+
+
+class ErrorBody(CamelModel):
+    """What went wrong, machine-readable (code) and human-readable (message)."""
+
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorEnvelope(CamelModel):
+    """The one shape of every error response."""
+
+    error: ErrorBody
+    meta: Meta = Field(default_factory=Meta.now)
+
+
+def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries documenting the error envelope for STATUS_CODES."""
+    descriptions = {
+        400: "The request is not valid",
+        404: "No such resource",
+        409: "Conflicts with existing data",
+        413: "The request body is too large",
+        422: "Not allowed by the rules of the domain",
+    }
+    return {
+        code: {"model": ErrorEnvelope, "description": descriptions.get(code, "Error")}
+        for code in status_codes
+    }

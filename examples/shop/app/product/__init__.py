@@ -1,0 +1,1 @@
+"""Products: model, schemas, repository, service and routes."""

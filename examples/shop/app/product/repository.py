@@ -1,0 +1,13 @@
+"""Data access for products: the generic queries, plus any of your own."""
+
+from __future__ import annotations
+
+from app.core.repository import Repository
+from app.product.models import Product
+
+
+class ProductRepository(Repository[Product]):
+    """Queries on the products table."""
+
+    model = Product
+    sortable = ("created_at", "name", "price", "sku", "updated_at")

@@ -1,0 +1,57 @@
+"""What clients send and receive for products: camelCase JSON, validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import ConfigDict, Field, StrictBool
+
+from app.core.pagination import ListQuery
+from app.core.schemas import CamelModel, patch_field
+from app.core.types import DecimalScale, PlainStr
+
+
+class ProductCreate(CamelModel):
+    """A new product: the body of create (POST) and replace (PUT)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: PlainStr = Field(min_length=1, max_length=255)
+    sku: PlainStr = Field(min_length=1, max_length=32)
+    price: Annotated[Decimal, DecimalScale(10, 2)]
+    in_stock: StrictBool = True
+
+
+class ProductUpdate(CamelModel):
+    """A partial update (PATCH): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: PlainStr = patch_field(min_length=1, max_length=255)
+    sku: PlainStr = patch_field(min_length=1, max_length=32)
+    price: Annotated[Decimal, DecimalScale(10, 2)] = patch_field()
+    in_stock: StrictBool = patch_field()
+
+
+class ProductRead(CamelModel):
+    """A product as the API returns it."""
+
+    id: uuid.UUID
+    name: str
+    sku: str
+    price: Decimal
+    in_stock: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProductListQuery(ListQuery):
+    """The list's query: paging, sorting, and equality filters on declared fields."""
+
+    name: PlainStr | None = None
+    sku: PlainStr | None = None
+    price: Annotated[Decimal, DecimalScale(10, 2)] | None = None
+    in_stock: bool | None = None

@@ -1,0 +1,46 @@
+"""Create the products table.
+
+Revision ID: 0001_create_products
+Revises: 0000_initial
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001_create_products"
+down_revision: str | None = "0000_initial"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "products",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(255), nullable=False),
+        sa.Column("sku", sa.String(32), nullable=False),
+        sa.Column("price", sa.Numeric(10, 2), nullable=False),
+        sa.Column("in_stock", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
+        sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
+    )
+    op.create_index(op.f("idx_products_created_at"), "products", ["created_at"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("idx_products_created_at"), table_name="products")
+    op.drop_table("products")

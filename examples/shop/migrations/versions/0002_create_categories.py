@@ -1,0 +1,44 @@
+"""Create the categories table.
+
+Revision ID: 0002_create_categories
+Revises: 0001_create_products
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_create_categories"
+down_revision: str | None = "0001_create_products"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "categories",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
+        sa.UniqueConstraint("name", name=op.f("uq_categories_name")),
+    )
+    op.create_index(op.f("idx_categories_created_at"), "categories", ["created_at"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("idx_categories_created_at"), table_name="categories")
+    op.drop_table("categories")

@@ -1,0 +1,1 @@
+"""Plumbing shared by every resource: settings, database, errors, middleware, health."""

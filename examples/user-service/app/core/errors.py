@@ -1,0 +1,171 @@
+"""Application errors and the handlers that give every error the same envelope."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic.alias_generators import to_camel
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
+
+from app.core.schemas import ErrorBody, ErrorDetail, ErrorEnvelope
+
+logger = logging.getLogger("app.errors")
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+_REQUEST_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
+# Which column a unique violation is about: SQLite names table.column, PostgreSQL the key.
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
+_POSTGRES_KEY = re.compile(r"Key \(([^)]+)\)=")
+
+
+class AppError(Exception):
+    """An error the API reports to its client as is."""
+
+    status_code: ClassVar[int] = 500
+    code: ClassVar[str] = "INTERNAL_ERROR"
+
+    def __init__(self, message: str, details: Sequence[ErrorDetail] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+
+
+class BadRequestError(AppError):
+    """Input that passed the schema but still cannot be used (e.g. an unknown sort key)."""
+
+    status_code = 400
+    code = "VALIDATION_ERROR"
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    code = "NOT_FOUND"
+
+
+class ConflictError(AppError):
+    status_code = 409
+    code = "CONFLICT"
+
+
+class BusinessRuleError(AppError):
+    """A well-formed request that the rules of the domain do not allow."""
+
+    status_code = 422
+    code = "UNPROCESSABLE"
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    details: Sequence[ErrorDetail] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """The error envelope as a response."""
+    body = ErrorEnvelope(error=ErrorBody(code=code, message=message, details=list(details)))
+    return JSONResponse(
+        body.model_dump(mode="json", by_alias=True), status_code=status_code, headers=headers
+    )
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    parts = list(loc)
+    where = str(parts.pop(0)) if parts and parts[0] in _REQUEST_PARTS else ""
+    if not parts:
+        return where or "request"
+    return ".".join(str(p) for p in parts)
+
+
+async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+    return error_response(exc.status_code, exc.code, exc.message, exc.details)
+
+
+async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    details = [
+        ErrorDetail(field=_field_name(error.get("loc", ())), message=str(error.get("msg", "")))
+        for error in exc.errors()
+    ]
+    return error_response(400, "VALIDATION_ERROR", "The request is not valid", details)
+
+
+RouteMethods = list[tuple[re.Pattern[str], frozenset[str]]]
+
+
+def route_methods(mounted: Sequence[tuple[str, APIRouter]]) -> RouteMethods:
+    """Each route's path pattern and methods, for the Allow header of a 405."""
+    index: RouteMethods = []
+    for prefix, router in mounted:
+        for route in router.routes:
+            methods = getattr(route, "methods", None)
+            path = getattr(route, "path", None)
+            if methods and isinstance(path, str):
+                index.append((compile_path(prefix + path)[0], frozenset(methods)))
+    return index
+
+
+def _allow_header(request: Request) -> str | None:
+    # The framework names the methods of one route; a path can have several (GET and POST).
+    index: RouteMethods = getattr(request.app.state, "route_methods", [])
+    methods = {m for pattern, ms in index if pattern.match(request.url.path) for m in ms}
+    return ", ".join(sorted(methods)) or None
+
+
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
+    message = exc.detail if isinstance(exc.detail, str) else "The request failed"
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allow := _allow_header(request)):
+        headers["Allow"] = allow
+    return error_response(exc.status_code, code, message, headers=headers)
+
+
+def _conflicting_fields(exc: IntegrityError) -> list[str]:
+    # asyncpg keeps "Key (column)=(value)" in the error's detail, not in its message.
+    sources = (exc.orig, getattr(exc.orig, "__cause__", None))
+    text = " ".join([str(exc.orig), *(str(getattr(s, "detail", "") or "") for s in sources)])
+    if match := _SQLITE_UNIQUE.search(text):
+        return [to_camel(column.rsplit(".", 1)[-1]) for column in match.group(1).split(", ")]
+    if match := _POSTGRES_KEY.search(text):
+        return [to_camel(column.strip()) for column in match.group(1).split(",")]
+    return []
+
+
+async def _integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
+    fields = _conflicting_fields(exc)
+    details = [ErrorDetail(field=field, message="already exists") for field in fields]
+    logger.info("integrity error mapped to 409: %s", type(exc.orig).__name__)
+    return error_response(409, "CONFLICT", "The request conflicts with existing data", details)
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    """Route every error, framework-raised ones included, to the error envelope."""
+    # Starlette types handlers as taking any Exception; each one here takes its own class.
+    handlers: dict[type[Exception], Any] = {
+        AppError: _app_error,
+        RequestValidationError: _validation_error,
+        HTTPException: _http_error,
+        IntegrityError: _integrity_error,
+    }
+    for exc_class, handler in handlers.items():
+        app.add_exception_handler(exc_class, handler)

@@ -1,0 +1,90 @@
+"""Offset pagination and whitelisted sorting for list endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field
+from pydantic.alias_generators import to_snake
+
+from app.core.errors import BadRequestError
+from app.core.schemas import CamelModel, ErrorDetail, Pagination
+from app.core.types import PlainStr
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+# Deep offsets are slow and can overflow; nobody pages this far by hand.
+MAX_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """Which page of a list was asked for (limit already capped)."""
+
+    page: int
+    limit: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def describe(self, total: int) -> Pagination:
+        return Pagination(
+            page=self.page,
+            limit=self.limit,
+            total=total,
+            has_more=self.offset + self.limit < total,
+        )
+
+
+class ListQuery(CamelModel):
+    """The query of a list endpoint; each resource adds its equality filters."""
+
+    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="1-based page number")
+    limit: int = Field(
+        default=DEFAULT_LIMIT,
+        ge=1,
+        description=f"Items per page; more than {MAX_LIMIT} means {MAX_LIMIT}",
+    )
+    sort: PlainStr | None = Field(
+        default=None,
+        max_length=200,
+        description="Comma-separated columns, '-' for descending, e.g. -created_at",
+    )
+
+    @property
+    def page_params(self) -> PageParams:
+        return PageParams(page=self.page, limit=min(self.limit, MAX_LIMIT))
+
+    def filters(self) -> dict[str, Any]:
+        """The equality filters given (every field except paging and sorting)."""
+        return self.model_dump(exclude_none=True, exclude={"page", "limit", "sort"})
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: str
+    descending: bool
+
+
+def parse_sort(value: str | None, allowed: Collection[str], default: str) -> list[SortKey]:
+    """Parse ``?sort=-created_at,name`` against the ALLOWED columns (camelCase accepted too)."""
+    keys: list[SortKey] = []
+    for raw in (value or default).split(","):
+        item = raw.strip()
+        descending = item.startswith("-")
+        column = to_snake(item.lstrip("-+"))
+        if column not in allowed:
+            choices = ", ".join(sorted(allowed))
+            raise BadRequestError(
+                "The request is not valid",
+                [
+                    ErrorDetail(
+                        field="sort", message=f"cannot sort by {item!r}; use one of {choices}"
+                    )
+                ],
+            )
+        keys.append(SortKey(column=column, descending=descending))
+    return keys

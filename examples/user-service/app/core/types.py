@@ -1,0 +1,150 @@
+"""Column and input types shared by every resource."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+from sqlalchemy.dialects.postgresql import JSONB
+
+# PostgreSQL rejects NUL in text; refusing it at the edge keeps that a 400, not a 500.
+PlainStr = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+# Integers the columns can hold (INTEGER, BIGINT): larger ones are a 400, not a 500.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+
+JsonVariant = sa.JSON().with_variant(JSONB(), "postgresql")
+
+# An absolute http(s) URL, stored exactly as sent. A pattern rather than pydantic's HttpUrl
+# (which rewrites the value) so that the OpenAPI schema states the whole rule.
+HttpUrlStr = Annotated[
+    str, StringConstraints(pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00]+[^\s\x00]*$")
+]
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _check_json(value: dict[str, Any]) -> dict[str, Any]:
+    if _has_nul(value):
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_check_json)]
+
+
+@dataclass(frozen=True)
+class DecimalScale:
+    """``Annotated[Decimal, DecimalScale(p, s)]``: fits NUMERIC(p, s), returned at scale s.
+
+    Quantized, so a response never changes shape between create and read (12.5 -> 12.50);
+    the OpenAPI schema states the same bounds.
+    """
+
+    precision: int
+    scale: int
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._quantize, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        whole, limit = self.precision - self.scale, 10 ** (self.precision - self.scale)
+        digits = rf"\d{{1,{whole}}}" if whole else "0"
+        fraction = rf"(\.\d{{1,{self.scale}}})?" if self.scale else ""
+        return {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": -limit, "exclusiveMaximum": limit},
+                {"type": "string", "pattern": rf"^-?{digits}{fraction}$"},
+            ]
+        }
+
+    def _quantize(self, value: Decimal) -> Decimal:
+        limit = Decimal(10) ** (self.precision - self.scale)
+        if not value.is_finite() or abs(value) >= limit:
+            raise ValueError(f"must be a number below {limit} in magnitude")
+        exponent = Decimal(1).scaleb(-self.scale)
+        scaled = value.quantize(exponent, context=Context(prec=self.precision + 1))
+        if scaled != value:
+            raise ValueError(f"must have at most {self.scale} decimal places")
+        return scaled
+
+
+_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _iso_text(value: object) -> object:
+    # pydantic would read a number as a Unix timestamp; the schema promises ISO 8601 text.
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.match(value)):
+        raise ValueError("must be an ISO 8601 date or date-time")
+    return value
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+# Datetimes are stored and returned in UTC; a naive input is taken to be UTC already.
+DateTimeInUTC = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_as_utc)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
+
+
+def enum_values(enum_class: type[enum.Enum]) -> list[str]:
+    """Store an enum's values, not its member names."""
+    return [str(member.value) for member in enum_class]
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[dt.datetime]):
+    """Timezone-aware datetimes in UTC on every database (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: sa.Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)

@@ -1,0 +1,66 @@
+"""The application factory; ``app`` is what the ASGI server runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.core import health
+from app.core.config import Settings, get_settings
+from app.core.database import Database
+from app.core.discovery import resource_routers
+from app.core.errors import register_error_handlers, route_methods
+from app.core.logging import configure_logging
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.openapi import install_openapi
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service for SETTINGS (the environment's by default)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    database = Database.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="User Service",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    register_error_handlers(app)
+    mounted = [("", health.router), *((API_PREFIX, r) for r in resource_routers())]
+    for prefix, router in mounted:
+        app.include_router(router, prefix=prefix)
+    app.state.route_methods = route_methods(mounted)
+    # Added innermost first: the request context wraps everything, CORS answers preflights.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Location"],
+        )
+    app.add_middleware(RequestContextMiddleware, hsts=settings.is_production)
+    install_openapi(app)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Users: model, schemas, repository, service and routes."""

@@ -1,0 +1,79 @@
+"""HTTP routes for users: /api/v1/users."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.core.database import ReadSessionDep, SessionDep
+from app.core.schemas import Envelope, ListEnvelope, error_responses
+from app.user import service
+from app.user.schemas import (
+    UserCreate,
+    UserListQuery,
+    UserRead,
+    UserUpdate,
+)
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("", summary="List users", responses=error_responses(400))
+async def list_users(
+    session: ReadSessionDep, query: Annotated[UserListQuery, Query()]
+) -> ListEnvelope[UserRead]:
+    """A page of users: ``?page=&limit=``, ``?sort=``, and field filters."""
+    items, total = await service.list_users(session=session, query=query)
+    return ListEnvelope[UserRead](
+        data=[UserRead.model_validate(item) for item in items],
+        pagination=query.page_params.describe(total),
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a user",
+    responses=error_responses(400, 409),
+)
+async def create_user(
+    data: UserCreate, session: SessionDep, request: Request, response: Response
+) -> Envelope[UserRead]:
+    """Create a user; ``Location`` says where it lives."""
+    item = await service.create_user(session=session, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_user", id=str(item.id))
+    return Envelope[UserRead](data=UserRead.model_validate(item))
+
+
+@router.get("/{id}", summary="Get a user", responses=error_responses(400, 404))
+async def get_user(id: uuid.UUID, session: ReadSessionDep) -> Envelope[UserRead]:
+    """One user."""
+    item = await service.get_user(session=session, id=id)
+    return Envelope[UserRead](data=UserRead.model_validate(item))
+
+
+@router.put("/{id}", summary="Replace a user", responses=error_responses(400, 404, 409))
+async def replace_user(id: uuid.UUID, data: UserCreate, session: SessionDep) -> Envelope[UserRead]:
+    """Replace every field of a user."""
+    item = await service.replace_user(session=session, id=id, data=data)
+    return Envelope[UserRead](data=UserRead.model_validate(item))
+
+
+@router.patch("/{id}", summary="Update a user", responses=error_responses(400, 404, 409))
+async def update_user(id: uuid.UUID, data: UserUpdate, session: SessionDep) -> Envelope[UserRead]:
+    """Change some fields of a user."""
+    item = await service.update_user(session=session, id=id, data=data)
+    return Envelope[UserRead](data=UserRead.model_validate(item))
+
+
+@router.delete(
+    "/{id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a user",
+    responses=error_responses(400, 404),
+)
+async def delete_user(id: uuid.UUID, session: SessionDep) -> None:
+    """Delete a user."""
+    await service.delete_user(session=session, id=id)

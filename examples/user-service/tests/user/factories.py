@@ -1,0 +1,40 @@
+"""Test data for users: request bodies, and records made through the API."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from httpx import AsyncClient
+
+COLLECTION = "/api/v1/users"
+_numbers = itertools.count(1)
+
+
+def user_payload(**overrides: Any) -> dict[str, Any]:
+    """A valid create body, camelCase as clients send it; OVERRIDES replace or add keys."""
+    n = next(_numbers)
+    payload: dict[str, Any] = {
+        "email": f"email-{n}@example.com",
+        "name": f"name-{n}",
+        "role": "user",
+        "isActive": n % 2 == 0,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def minimal_user_payload(**overrides: Any) -> dict[str, Any]:
+    """A create body with the required fields only."""
+    n = next(_numbers)
+    payload: dict[str, Any] = {"email": f"email-{n}@example.com", "name": f"name-{n}"}
+    payload.update(overrides)
+    return payload
+
+
+async def create_user(client: AsyncClient, **overrides: Any) -> dict[str, Any]:
+    """Create a user through the API; its representation."""
+    response = await client.post(COLLECTION, json=user_payload(**overrides))
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
