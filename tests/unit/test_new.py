@@ -81,3 +81,22 @@ def test_baseline_holds_exactly_what_was_written(tmp_path: Path) -> None:
     assert set(baseline) == set(ProjectState.load(target).files)
     for path, content in baseline.items():
         assert (target / path).read_bytes() == content
+
+
+def test_project_files_do_not_depend_on_the_resources() -> None:
+    """What lets `add resource` add files and edit none: only resource files vary."""
+    from backendkit.context import service_context
+    from backendkit.generate import PROJECT_SUBDIRECTORY, sequential_migrations
+    from backendkit.templates import get_template
+
+    template = get_template()
+    bare = ServiceConfig.model_validate({"name": "shop"})
+    full = ServiceConfig.model_validate(
+        {"name": "shop", "resources": [{"name": "product"}, {"name": "status_update"}]}
+    )
+    renders = []
+    for config in (bare, full):
+        migrations = sequential_migrations([r.name for r in config.resources])
+        context = service_context(config, migrations, template_version="x", secret_key="s")
+        renders.append({f.path: f.content for f in template.render(PROJECT_SUBDIRECTORY, context)})
+    assert renders[0] == renders[1]
