@@ -61,6 +61,15 @@ def run_new(
     return generation
 
 
+_LABELS = {
+    "db": "Database",
+    "auth": "Authentication",
+    "cache": "Cache",
+    "deploy": "Deploy files",
+    "ci": "CI workflow",
+}
+
+
 def _first_resource(name: str, tokens: list[str]) -> dict[str, Any]:
     resource = name.replace("-", "_")
     if tokens:
@@ -78,7 +87,7 @@ def _prompt(key: str) -> Any:
     default_text = ",".join(default) or "none" if isinstance(default, tuple) else default
     if len(built) == 1:
         return built[0]
-    return Prompt.ask(f"{key}", choices=built, default=default_text, console=console())
+    return Prompt.ask(_LABELS[key], choices=built, default=default_text, console=console())
 
 
 def _refused(key: str, choice: str) -> bool:
@@ -99,7 +108,7 @@ def _report(config: ServiceConfig, generation: Generation, *, dry_run: bool) -> 
     for path in generation.skipped:
         out.print(f"  kept your existing {path}")
     if not dry_run:
-        out.print(f"\nNext:\n  cd {generation.target}\n  {_setup_hint()}")
+        out.print(f"\nNext:\n  cd {generation.target}\n  {_setup_hint()}", soft_wrap=True)
         for resource in config.resources:
             if resource.name != "user" and [f.name for f in resource.fields] == ["name"]:
                 out.print(
