@@ -49,3 +49,8 @@ def test_installed_wheel_generates_a_project(wheel: Path, tmp_path: Path) -> Non
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "user/.backendkit/state.yml").is_file()
+    check = subprocess.run(
+        [sys.executable, "-m", "backendkit", "check", "--strict", "--no-diff"],
+        env=env, capture_output=True, text=True, check=False, cwd=tmp_path / "user",
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
