@@ -1,35 +1,22 @@
-"""The jinja context of a render: the config, with every derived spelling and type mapping.
-
-The FastAPI template reads Python, SQLAlchemy and pydantic spellings from here so that the
-templates stay declarative and the mapping is tested as code.
-"""
+"""One field as the templates see it: spellings, types and examples for every layer."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import sys
 import uuid
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal
-from functools import cached_property
 from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from backendkit import __version__
-from backendkit.config import ResourceSpec, ServiceConfig
-from backendkit.deploy import deploy_context
+from backendkit.context.codegen import Call, inline, py_str
 from backendkit.fields import DEFAULT_DECIMAL, DEFAULT_STR_LENGTH, FieldSpec
 from backendkit.naming import ResourceNames, pascal
 
 EMAIL_LENGTH = 320
 URL_LENGTH = 2048
 TEXT_LENGTH = 65535
-SERVICE_PORT = 8000
-# The generated project's ruff line length: generated code is laid out the way ruff would.
-LINE_LENGTH = 100
 
 # The annotation in models and read schemas.
 _PYTHON_TYPES = {
@@ -57,121 +44,6 @@ _INVALID_VALUES = {
     "date": '"2024-13-45"', "datetime": '"not-a-date"', "uuid": '"not-a-uuid"',
     "json": '"not an object"', "enum": '"not_a_choice"',
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Call:
-    """A call or bracketed literal, rendered the way ruff format lays it out."""
-
-    head: str
-    args: tuple[str | Call, ...]
-    open: str = "("
-    close: str = ")"
-
-    def inline(self) -> str:
-        return f"{self.head}{self.open}{', '.join(_inline(a) for a in self.args)}{self.close}"
-
-    def render(self, indent: int = 0, tail: str = "") -> str:
-        """One line if it fits; else the arguments on one indented line; else one per line."""
-        pad = " " * indent
-        flat = f"{pad}{self.inline()}{tail}"
-        if len(flat) <= LINE_LENGTH or not self.args:
-            return flat
-        inner = " " * (indent + 4)
-        hugged = inner + ", ".join(_inline(a) for a in self.args)
-        is_call = self.open == "(" and not self.head.endswith((" ", "="))
-        single_param_def = len(self.args) == 1 and self.head.lstrip().startswith(
-            ("def ", "async def ")
-        )
-        if len(hugged) <= LINE_LENGTH and is_call and not single_param_def:
-            return f"{pad}{self.head}{self.open}\n{hugged}\n{pad}{self.close}{tail}"
-        lines = [f"{pad}{self.head}{self.open}"]
-        for arg in self.args:
-            if isinstance(arg, Call):
-                lines.append(arg.render(indent + 4, ","))
-            else:
-                lines.append(f"{inner}{arg},")
-        lines.append(f"{pad}{self.close}{tail}")
-        return "\n".join(lines)
-
-
-def _inline(arg: str | Call) -> str:
-    return arg.inline() if isinstance(arg, Call) else arg
-
-
-def render_call(head: str, args: Iterable[str], indent: int = 0, tail: str = "") -> str:
-    """Templates' entry to Call: ``{{ render_call("foo", [...], 4) }}``."""
-    return Call(head, tuple(args)).render(indent, tail)
-
-
-def render_collection(
-    head: str, items: Iterable[str], indent: int = 0, brackets: str = "[]"
-) -> str:
-    """A list, tuple, set or dict literal after HEAD (e.g. ``NAMES = ``), laid out as ruff does."""
-    return Call(head, tuple(items), brackets[0], brackets[1]).render(indent)
-
-
-def python_imports(wanted: Mapping[str, bool]) -> str:
-    """The import block for the WANTED lines (``import x`` / ``from x import a``), isort-style.
-
-    Sections: ``__future__``, standard library, third party, first party (``app``, ``tests``),
-    each sorted as ruff's isort does, long ``from`` imports wrapped one name per line.
-    """
-    plain: dict[str, set[str]] = {}
-    members: dict[str, set[str]] = {}
-    for line, include in wanted.items():
-        if not include:
-            continue
-        if line.startswith("from "):
-            module, imported = line[5:].split(" import ")
-            members.setdefault(module, set()).update(n.strip() for n in imported.split(","))
-        else:
-            statement = line.removeprefix("import ")
-            plain.setdefault(statement.split(" as ")[0], set()).add(line)
-    sections: dict[int, list[str]] = {}
-    for module, lines in plain.items():
-        sections.setdefault(_section(module), []).extend(
-            f"0{module.lower()}\t{line}" for line in lines
-        )
-    for module, names in members.items():
-        ordered = sorted(names, key=_member_key)
-        statement = f"from {module} import {', '.join(ordered)}"
-        if len(statement) > LINE_LENGTH:
-            wrapped = "".join(f"    {n},\n" for n in ordered)
-            statement = f"from {module} import (\n{wrapped})"
-        sections.setdefault(_section(module), []).append(f"1{module.lower()}\t{statement}")
-    blocks = [
-        "\n".join(entry.split("\t", 1)[1] for entry in sorted(sections[key]))
-        for key in sorted(sections)
-    ]
-    return "\n\n".join(blocks)
-
-
-def _section(module: str) -> int:
-    top = module.split(".")[0]
-    if top == "__future__":
-        return 0
-    if top in sys.stdlib_module_names:
-        return 1
-    if top in {"app", "tests"}:
-        return 3
-    return 2
-
-
-def _member_key(name: str) -> tuple[int, str]:
-    if len(name) > 1 and name.isupper():
-        return (0, name.lower())
-    if name[:1].isupper():
-        return (1, name.lower())
-    return (2, name.lower())
-
-
-def py_str(value: str) -> str:
-    """VALUE as a Python string literal in ruff's preferred quotes."""
-    if '"' in value and "'" not in value:
-        return repr(value)
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
 
 
 @dataclass(frozen=True)
@@ -275,7 +147,7 @@ class FieldView:
     @property
     def sa_type(self) -> str:
         """The SQLAlchemy column type expression in models (``sa`` is sqlalchemy)."""
-        return _inline(self._model_type())
+        return inline(self._model_type())
 
     def _model_type(self) -> str | Call:
         t = self.spec.type
@@ -526,175 +398,3 @@ def example_value(field: FieldView) -> str:
         "enum": py_str(field.choices[0]) if field.choices else "None",
         "ref": "None",
     }[t]
-
-
-@dataclass(frozen=True)
-class ResourceView:
-    """One resource as the templates see it."""
-
-    spec: ResourceSpec
-    revision: str
-    down_revision: str | None
-
-    @cached_property
-    def names(self) -> ResourceNames:
-        return self.spec.names
-
-    def __getattr__(self, item: str) -> Any:
-        # Lets templates write resource.plural, resource.class_name, resource.path, ...
-        if item.startswith("_"):
-            raise AttributeError(item)
-        return getattr(self.names, item)
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def table(self) -> str:
-        return self.names.plural
-
-    @property
-    def a_label(self) -> str:
-        """The label with its indefinite article: "a user", "an order"."""
-        return f"{indefinite_article(self.names.label)} {self.names.label}"
-
-    @property
-    def owned(self) -> bool:
-        return self.spec.owned
-
-    @property
-    def soft_delete(self) -> bool:
-        return self.spec.soft_delete
-
-    @cached_property
-    def fields(self) -> list[FieldView]:
-        return [FieldView(spec, self.names) for spec in self.spec.fields]
-
-    @property
-    def enum_fields(self) -> list[FieldView]:
-        return [f for f in self.fields if f.type == "enum"]
-
-    @property
-    def unique_fields(self) -> list[FieldView]:
-        return [f for f in self.fields if f.unique]
-
-    @property
-    def filterable_fields(self) -> list[FieldView]:
-        return [f for f in self.fields if f.filterable]
-
-    @property
-    def required_fields(self) -> list[FieldView]:
-        return [f for f in self.fields if f.required]
-
-    @property
-    def sortable_columns(self) -> list[str]:
-        """Columns ``?sort=`` accepts: declared sortable fields and the timestamps."""
-        return sorted({f.name for f in self.fields if f.sortable} | {"created_at", "updated_at"})
-
-    @property
-    def indexed_fields(self) -> list[FieldView]:
-        """Fields with an index of their own (unique+index makes it a unique index)."""
-        return [f for f in self.fields if f.index]
-
-    @property
-    def unique_constraint_fields(self) -> list[FieldView]:
-        """Unique fields enforced by a constraint rather than a unique index."""
-        return [f for f in self.fields if f.unique and not f.index]
-
-    def uses(self, *types: str) -> bool:
-        """Whether any field has one of TYPES (templates import only what they use)."""
-        return any(f.type in types for f in self.fields)
-
-    def test_constants(self) -> str:
-        """What the generated tests hold the API to, as module-level constants."""
-
-        def strings(names: Iterable[str]) -> tuple[str, ...]:
-            return tuple(py_str(n) for n in names)
-
-        filterable = self.filterable_fields
-        constants = [
-            ("ECHOED: list[str] = ", strings(f.camel for f in self.fields if f.echoes_input), "[]"),
-            (
-                "SNAKE_CASE: dict[str, str] = ",
-                tuple(f"{py_str(f.camel)}: {py_str(f.name)}" for f in self.fields),
-                "{}",
-            ),
-            ("REQUIRED: list[str] = ", strings(f.camel for f in self.required_fields), "[]"),
-            ("UNIQUE: list[str] = ", strings(f.camel for f in self.unique_fields), "[]"),
-            (
-                "DEFAULTS: dict[str, Any] = ",
-                tuple(f"{py_str(f.camel)}: {f.default_json}" for f in self.fields if f.has_default),
-                "{}",
-            ),
-            (
-                "NULL_WHEN_OMITTED: list[str] = ",
-                strings(f.camel for f in self.fields if f.optional and not f.has_default),
-                "[]",
-            ),
-            (
-                "NOT_NULL: list[str] = ",
-                strings(f.camel for f in self.fields if not f.optional),
-                "[]",
-            ),
-            (
-                "INVALID_VALUES: list[tuple[str, Any]] = ",
-                tuple(f"({py_str(f.camel)}, {f.invalid_example})" for f in self.fields),
-                "[]",
-            ),
-            ("FILTERS: list[str] = ", strings(f.camel for f in filterable), "[]"),
-            (
-                "TYPED_FILTERS: list[str] = ",
-                strings(f.camel for f in filterable if f.type not in {"str", "email", "url"}),
-                "[]",
-            ),
-            ("SORTABLE: list[str] = ", strings(self.sortable_columns), "[]"),
-        ]
-        return "\n".join(
-            Call(head, items, brackets[0], brackets[1]).render()
-            for head, items, brackets in constants
-        )
-
-    def factory_payload(self, *, required_only: bool = False) -> str:
-        """The body of a test factory: a valid create payload built from ``n``."""
-        fields = self.required_fields if required_only else self.fields
-        entries = tuple(f"{py_str(f.camel)}: {f.example}" for f in fields)
-        lines = []
-        if any(re.search(r"\bn\b", f.example) for f in fields):
-            lines.append("    n = next(_numbers)")
-        lines.append(Call("payload: dict[str, Any] = ", entries, "{", "}").render(4))
-        return "\n".join(lines)
-
-
-def service_context(
-    config: ServiceConfig,
-    migrations: dict[str, tuple[str, str | None]],
-    *,
-    template_version: str,
-    secret_key: str,
-) -> dict[str, Any]:
-    """The context every file of the project is rendered with."""
-    resources = [ResourceView(spec, *migrations[spec.name]) for spec in config.resources]
-    slug = config.name.replace("-", "_")
-    return {
-        **config.answers(),
-        "project_name": config.name,
-        "project_slug": slug,
-        "project_title": config.name.replace("-", " ").replace("_", " ").title(),
-        "resources": resources,
-        "port": SERVICE_PORT,
-        "secret_key": secret_key,
-        "backendkit_version": __version__,
-        "template_version": template_version,
-        "initial_revision": INITIAL_REVISION,
-        # Helpers that lay generated Python out the way ruff would.
-        "python_imports": python_imports,
-        "render_call": render_call,
-        "render_collection": render_collection,
-        "py_str": py_str,
-        # Values the Dockerfile, compose, Kubernetes and CI files share (see deploy.py).
-        **deploy_context(config),
-    }
-
-
-INITIAL_REVISION = "0000_initial"

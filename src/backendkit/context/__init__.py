@@ -1,0 +1,52 @@
+"""The jinja context of a render: the config, with every derived spelling and type mapping.
+
+The FastAPI template reads Python, SQLAlchemy and pydantic spellings from here so that the
+templates stay declarative and the mapping is tested as code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backendkit import __version__
+from backendkit.config import ServiceConfig
+from backendkit.context.codegen import py_str, python_imports, render_call, render_collection
+from backendkit.context.field_view import FieldView
+from backendkit.context.resource_view import ResourceView
+from backendkit.deploy import deploy_context
+
+SERVICE_PORT = 8000
+INITIAL_REVISION = "0000_initial"
+
+__all__ = ["INITIAL_REVISION", "SERVICE_PORT", "FieldView", "ResourceView", "service_context"]
+
+
+def service_context(
+    config: ServiceConfig,
+    migrations: dict[str, tuple[str, str | None]],
+    *,
+    template_version: str,
+    secret_key: str,
+) -> dict[str, Any]:
+    """The context every file of the project is rendered with."""
+    resources = [ResourceView(spec, *migrations[spec.name]) for spec in config.resources]
+    slug = config.name.replace("-", "_")
+    return {
+        **config.answers(),
+        "project_name": config.name,
+        "project_slug": slug,
+        "project_title": config.name.replace("-", " ").replace("_", " ").title(),
+        "resources": resources,
+        "port": SERVICE_PORT,
+        "secret_key": secret_key,
+        "backendkit_version": __version__,
+        "template_version": template_version,
+        "initial_revision": INITIAL_REVISION,
+        # Helpers that lay generated Python out the way ruff would.
+        "python_imports": python_imports,
+        "render_call": render_call,
+        "render_collection": render_collection,
+        "py_str": py_str,
+        # Values the Dockerfile, compose, Kubernetes and CI files share (see deploy.py).
+        **deploy_context(config),
+    }

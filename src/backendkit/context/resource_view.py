@@ -1,0 +1,152 @@
+"""One resource as the templates see it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from backendkit.config import ResourceSpec
+from backendkit.context.codegen import Call, py_str
+from backendkit.context.field_view import FieldView, indefinite_article
+from backendkit.naming import ResourceNames
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """One resource as the templates see it."""
+
+    spec: ResourceSpec
+    revision: str
+    down_revision: str | None
+
+    @cached_property
+    def names(self) -> ResourceNames:
+        return self.spec.names
+
+    def __getattr__(self, item: str) -> Any:
+        # Lets templates write resource.plural, resource.class_name, resource.path, ...
+        if item.startswith("_"):
+            raise AttributeError(item)
+        return getattr(self.names, item)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def table(self) -> str:
+        return self.names.plural
+
+    @property
+    def a_label(self) -> str:
+        """The label with its indefinite article: "a user", "an order"."""
+        return f"{indefinite_article(self.names.label)} {self.names.label}"
+
+    @property
+    def owned(self) -> bool:
+        return self.spec.owned
+
+    @property
+    def soft_delete(self) -> bool:
+        return self.spec.soft_delete
+
+    @cached_property
+    def fields(self) -> list[FieldView]:
+        return [FieldView(spec, self.names) for spec in self.spec.fields]
+
+    @property
+    def enum_fields(self) -> list[FieldView]:
+        return [f for f in self.fields if f.type == "enum"]
+
+    @property
+    def unique_fields(self) -> list[FieldView]:
+        return [f for f in self.fields if f.unique]
+
+    @property
+    def filterable_fields(self) -> list[FieldView]:
+        return [f for f in self.fields if f.filterable]
+
+    @property
+    def required_fields(self) -> list[FieldView]:
+        return [f for f in self.fields if f.required]
+
+    @property
+    def sortable_columns(self) -> list[str]:
+        """Columns ``?sort=`` accepts: declared sortable fields and the timestamps."""
+        return sorted({f.name for f in self.fields if f.sortable} | {"created_at", "updated_at"})
+
+    @property
+    def indexed_fields(self) -> list[FieldView]:
+        """Fields with an index of their own (unique+index makes it a unique index)."""
+        return [f for f in self.fields if f.index]
+
+    @property
+    def unique_constraint_fields(self) -> list[FieldView]:
+        """Unique fields enforced by a constraint rather than a unique index."""
+        return [f for f in self.fields if f.unique and not f.index]
+
+    def uses(self, *types: str) -> bool:
+        """Whether any field has one of TYPES (templates import only what they use)."""
+        return any(f.type in types for f in self.fields)
+
+    def test_constants(self) -> str:
+        """What the generated tests hold the API to, as module-level constants."""
+
+        def strings(names: Iterable[str]) -> tuple[str, ...]:
+            return tuple(py_str(n) for n in names)
+
+        filterable = self.filterable_fields
+        constants = [
+            ("ECHOED: list[str] = ", strings(f.camel for f in self.fields if f.echoes_input), "[]"),
+            (
+                "SNAKE_CASE: dict[str, str] = ",
+                tuple(f"{py_str(f.camel)}: {py_str(f.name)}" for f in self.fields),
+                "{}",
+            ),
+            ("REQUIRED: list[str] = ", strings(f.camel for f in self.required_fields), "[]"),
+            ("UNIQUE: list[str] = ", strings(f.camel for f in self.unique_fields), "[]"),
+            (
+                "DEFAULTS: dict[str, Any] = ",
+                tuple(f"{py_str(f.camel)}: {f.default_json}" for f in self.fields if f.has_default),
+                "{}",
+            ),
+            (
+                "NULL_WHEN_OMITTED: list[str] = ",
+                strings(f.camel for f in self.fields if f.optional and not f.has_default),
+                "[]",
+            ),
+            (
+                "NOT_NULL: list[str] = ",
+                strings(f.camel for f in self.fields if not f.optional),
+                "[]",
+            ),
+            (
+                "INVALID_VALUES: list[tuple[str, Any]] = ",
+                tuple(f"({py_str(f.camel)}, {f.invalid_example})" for f in self.fields),
+                "[]",
+            ),
+            ("FILTERS: list[str] = ", strings(f.camel for f in filterable), "[]"),
+            (
+                "TYPED_FILTERS: list[str] = ",
+                strings(f.camel for f in filterable if f.type not in {"str", "email", "url"}),
+                "[]",
+            ),
+            ("SORTABLE: list[str] = ", strings(self.sortable_columns), "[]"),
+        ]
+        return "\n".join(
+            Call(head, items, brackets[0], brackets[1]).render()
+            for head, items, brackets in constants
+        )
+
+    def factory_payload(self, *, required_only: bool = False) -> str:
+        """The body of a test factory: a valid create payload built from ``n``."""
+        fields = self.required_fields if required_only else self.fields
+        entries = tuple(f"{py_str(f.camel)}: {f.example}" for f in fields)
+        lines = []
+        if any(re.search(r"\bn\b", f.example) for f in fields):
+            lines.append("    n = next(_numbers)")
+        lines.append(Call("payload: dict[str, Any] = ", entries, "{", "}").render(4))
+        return "\n".join(lines)
