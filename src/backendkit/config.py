@@ -19,7 +19,6 @@ CI = Literal["github", "none"]
 # each later feature removes its entry here.
 NOT_BUILT_YET: dict[str, dict[str, str]] = {
     "auth": {"jwt": "JWT auth is not built yet; use --auth none"},
-    "cache": {"redis": "the Redis cache is not built yet; use --cache none"},
 }
 DEFAULTS: dict[str, Any] = {
     "db": "sqlite",

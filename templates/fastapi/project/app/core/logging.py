@@ -48,12 +48,16 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
-def log_request(scope: Scope, status: int, seconds: float, request_id: str) -> None:
-    """The access log line; skipped cheaply when INFO is off."""
+def log_request(scope: Scope, route: str, status: int, seconds: float, request_id: str) -> None:
+    """The access log line; skipped cheaply when INFO is off.
+
+    The path but never the query string or headers: those can carry tokens.
+    """
     if not _access.isEnabledFor(logging.INFO):
         return
     fields = {
         "method": scope["method"],
+        "route": route,
         "path": scope["path"],
         "status": status,
         "durationMs": round(seconds * 1000, 2),
