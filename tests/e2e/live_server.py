@@ -56,10 +56,13 @@ def _json(raw: bytes) -> Any:
 
 
 @contextmanager
-def running_service(venv: Venv, project: Path, database_url: str) -> Iterator[str]:
-    """Migrate, start ``python -m app`` on a free port, yield its base URL, stop it."""
+def running_service(venv: Venv, project: Path, database_url: str, **settings: str) -> Iterator[str]:
+    """Migrate, start ``python -m app`` on a free port, yield its base URL, stop it.
+
+    SETTINGS are more environment variables for the service (e.g. ``REDIS_URL``).
+    """
     port = free_port()
-    env = {"DATABASE_URL": database_url, "APP_ENV": "test", "LOG_LEVEL": "WARNING"}
+    env = {"DATABASE_URL": database_url, "APP_ENV": "test", "LOG_LEVEL": "WARNING", **settings}
     check_tool(venv, project, "-m", "alembic", "upgrade", "head", **env)
     process = subprocess.Popen(
         [str(venv.python), "-m", "app"],

@@ -70,6 +70,8 @@ PROJECTS: dict[str, ProjectSpec] = {
             "name:str sku:str:unique price:decimal in_stock:bool=true",
             "--auth",
             "none",
+            "--cache",
+            "redis",
         ),
         collection="/api/v1/products",
         valid={"name": "Lamp", "sku": "LAMP-1", "price": "19.90"},
