@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from logging.config import fileConfig
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import context
+from alembic.autogenerate import comparators, renderers
+from alembic.autogenerate.api import AutogenContext
+from alembic.autogenerate.render import render_op
+from alembic.operations import ops
 from sqlalchemy.engine import Connection
 
 from app.core.config import get_settings
@@ -31,25 +36,136 @@ def database_url() -> str:
     return url or get_settings().database_url
 
 
-def _configure(**options: Any) -> None:
+def _enum_checks(table: sa.Table) -> dict[str, set[str]]:
+    """The CHECK constraint each non-native enum column needs: name -> allowed values."""
+    return {
+        f"ck_{table.name}_{column.name}": set(column.type.enums)
+        for column in table.columns
+        if isinstance(column.type, sa.Enum) and not column.type.native_enum
+    }
+
+
+def _compare_enum_checks(
+    autogen_context: AutogenContext,
+    modify_table_ops: ops.ModifyTableOps,
+    schema: str | None,
+    table_name: str,
+    conn_table: sa.Table | None,
+    metadata_table: sa.Table | None,
+) -> None:
+    """Alembic compares no CHECK constraints; an enum's values live in one, so compare it."""
+    if conn_table is None or metadata_table is None or autogen_context.inspector is None:
+        return
+    reflected = {
+        check["name"]: set(re.findall(r"'((?:[^']|'')*)'", check["sqltext"]))
+        for check in autogen_context.inspector.get_check_constraints(table_name, schema=schema)
+        if check.get("name")
+    }
+    for name, values in sorted(_enum_checks(metadata_table).items()):
+        if reflected.get(name) == values:
+            continue
+        column = name.removeprefix(f"ck_{table_name}_")
+        if name in reflected:
+            modify_table_ops.ops.append(
+                ops.DropConstraintOp(name, table_name, type_="check", schema=schema)
+            )
+        allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
+        modify_table_ops.ops.append(
+            ops.CreateCheckConstraintOp(name, table_name, f"{column} IN ({allowed})", schema=schema)
+        )
+
+
+class ConcurrentIndexOp(ops.MigrateOperation):
+    """An index on a table that already exists: built CONCURRENTLY, outside the transaction."""
+
+    def __init__(self, index: ops.CreateIndexOp) -> None:
+        self.index = index
+
+    def reverse(self) -> ops.MigrateOperation:
+        return self.index.reverse()
+
+
+def _render_concurrent_index(autogen_context: AutogenContext, op: ConcurrentIndexOp) -> list[str]:
+    index = op.index
+    concurrent = ops.CreateIndexOp(
+        index.index_name,
+        index.table_name,
+        index.columns,
+        schema=index.schema,
+        unique=index.unique,
+        if_not_exists=True,
+        postgresql_concurrently=True,
+        **index.kw,
+    )
+    # A plain CREATE INDEX blocks every write to the table until it is built.
+    return [
+        "with op.get_context().autocommit_block():",
+        *render_op(autogen_context, concurrent),
+        "",
+    ]
+
+
+def _concurrent_indexes(upgrade_ops: ops.UpgradeOps) -> None:
+    """Move index creation on existing tables out of their table's block, made concurrent."""
+    new_tables = {op.table_name for op in upgrade_ops.ops if isinstance(op, ops.CreateTableOp)}
+    rewritten: list[ops.MigrateOperation] = []
+    for op in upgrade_ops.ops:
+        if isinstance(op, ops.ModifyTableOps) and op.table_name not in new_tables:
+            indexes = [o for o in op.ops if isinstance(o, ops.CreateIndexOp)]
+            op.ops = [o for o in op.ops if not isinstance(o, ops.CreateIndexOp)]
+            rewritten.extend([op] if op.ops else [])
+            rewritten.extend(ConcurrentIndexOp(index) for index in indexes)
+        elif isinstance(op, ops.CreateIndexOp) and op.table_name not in new_tables:
+            rewritten.append(ConcurrentIndexOp(op))
+        else:
+            rewritten.append(op)
+    upgrade_ops.ops = rewritten
+
+
+renderers.dispatch_for(ConcurrentIndexOp)(_render_concurrent_index)
+# env.py runs once per Alembic command, and comparators add up: register this one only once.
+if not getattr(comparators, "_enum_checks_registered", False):
+    comparators.dispatch_for("table")(_compare_enum_checks)
+    comparators._enum_checks_registered = True  # type: ignore[attr-defined]
+
+
+def _revision_directives(_: Any, __: Any, directives: list[Any]) -> None:
+    """Drop an empty revision when asked (``skip_empty``); make new indexes concurrent."""
+    script = directives[0]
+    if config.attributes.get("skip_empty") and script.upgrade_ops.is_empty():
+        directives[:] = []
+        return
+    _concurrent_indexes(script.upgrade_ops)
+
+
+def _configure(*, batch: bool, **options: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
+        # Type changes and server defaults count as differences, not only added/dropped columns.
         compare_type=True,
+        compare_server_default=True,
         # SQLite alters tables by copying them; batch mode does that for every operation.
-        render_as_batch=database_url().startswith("sqlite"),
+        render_as_batch=batch,
+        process_revision_directives=_revision_directives,
         **options,
     )
 
 
 def run_offline() -> None:
     """Emit SQL instead of running it (``alembic upgrade head --sql``)."""
-    _configure(url=database_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
+    url = database_url()
+    _configure(
+        batch=url.startswith("sqlite"),
+        url=url,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def _run_sync(connection: Connection) -> None:
-    _configure(connection=connection)
+    _configure(batch=connection.dialect.name == "sqlite", connection=connection)
     with context.begin_transaction():
         # Alembic's own table holds 32 characters; descriptive revision ids need more.
         version_table = sa.Table(

@@ -1,0 +1,66 @@
+"""``backendkit db``: database tooling for the project; ``db lint`` checks its migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(name="db", help="Database tools for the project.", no_args_is_help=True)
+
+EPILOG = """\
+Examples:
+
+  backendkit db lint                        # every revision in migrations/versions
+
+  backendkit db lint migrations/versions/0002_add_role_to_users.py
+
+  backendkit db lint --fail-on error --json > lint.json
+
+Ignore a deliberate case with a comment on its line:
+
+  op.drop_column("users", "role")  # backendkit-lint: ignore[ban-drop-column]
+"""
+
+
+@app.command("lint", epilog=EPILOG)
+def lint(
+    paths: list[Path] = typer.Argument(
+        None, metavar="[PATH]...", help="Revision files (default: all of the project's)."
+    ),
+    project: Path = typer.Option(Path("."), "--project", help="The project, or a directory in it."),
+    python: Path | None = typer.Option(
+        None, "--python", help="The project's interpreter (default: .venv/bin/python, or this one)."
+    ),
+    fail_on: str = typer.Option(
+        "warning", "--fail-on", help="Exit 1 on findings at or above: warning or error."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    """Lint migrations for operations that lock or break a live PostgreSQL (exit 1 on findings)."""
+    from backendkit.cli.lint_report import print_findings, print_json, print_summary
+    from backendkit.dblint import lint_migrations
+    from backendkit.errors import UsageError
+    from backendkit.migrate import find_project_python
+    from backendkit.migrations import read_revisions
+    from backendkit.state import find_project_root
+
+    if fail_on not in {"warning", "error"}:
+        raise UsageError(f"--fail-on {fail_on!r}: use warning or error")
+    start = paths[0].parent if paths else project
+    if paths:
+        for path in paths:
+            if not path.is_file():
+                raise UsageError(f"{path}: no such migration file")
+    root = find_project_root(start.resolve())
+    for directory in {p.parent for p in paths or []} or {root / "migrations" / "versions"}:
+        read_revisions(directory)  # a file that does not parse is a one-line error
+    env = find_project_python(root, python)
+    report = lint_migrations(env, list(paths or []))
+    failing = len(report.failing("error" if fail_on == "error" else "warning"))
+    if as_json:
+        print_json(report, failing)
+    else:
+        print_findings(report)
+        print_summary(report, failing)
+    raise typer.Exit(1 if failing else 0)
