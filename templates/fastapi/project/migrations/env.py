@@ -84,6 +84,9 @@ class ConcurrentIndexOp(ops.MigrateOperation):
     def reverse(self) -> ops.MigrateOperation:
         return self.index.reverse()
 
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return self.index.to_diff_tuple()
+
 
 def _render_concurrent_index(autogen_context: AutogenContext, op: ConcurrentIndexOp) -> list[str]:
     index = op.index
