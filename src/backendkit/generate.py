@@ -99,6 +99,7 @@ def render_resource(
     name: str,
 ) -> list[RenderedFile]:
     """The files of one resource only (what ``add resource`` writes)."""
+    # Resource files never hold the secret: only .env, in the project subtemplate, does.
     context = service_context(
         config, migrations, template_version=template.version, secret_key="unused"
     )

@@ -2,23 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from backendkit.cli.check_report import as_dict
 from backendkit.drift import FileState, check_project
 from backendkit.engine import Template
 from backendkit.project import Project
-from tests.unit.template_versions import V1, V2, generate, make_template
-
-
-@pytest.fixture
-def v1(tmp_path: Path) -> Template:
-    return make_template(tmp_path / "v1", V1)
-
-
-@pytest.fixture
-def v2(tmp_path: Path) -> Template:
-    return make_template(tmp_path / "v2", V2)
+from tests.unit.template_versions import generate
 
 
 def states(project: Path, template: Template, strict: bool = False) -> dict[str, FileState]:

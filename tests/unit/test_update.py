@@ -13,17 +13,7 @@ from backendkit.state import ProjectState
 from backendkit.update import apply_update, ensure_clean_tree
 from backendkit.update_plan import Action, plan_update
 from tests.helpers import tree
-from tests.unit.template_versions import V1, V2, generate, make_template
-
-
-@pytest.fixture
-def v1(tmp_path: Path) -> Template:
-    return make_template(tmp_path / "v1", V1)
-
-
-@pytest.fixture
-def v2(tmp_path: Path) -> Template:
-    return make_template(tmp_path / "v2", V2)
+from tests.unit.template_versions import generate
 
 
 def update(root: Path, template: Template, **overrides: str) -> dict[str, Action]:
