@@ -130,8 +130,8 @@ class ServiceConfig(BaseModel):
             for field in resource.fields:
                 if field.type == "ref":
                     raise ValueError(
-                        f"field {field.to_token()!r}: ref fields arrive with "
-                        "'backendkit add resource'; not available in 'new' yet"
+                        f"field {field.to_token()!r}: ref fields (foreign keys with nested "
+                        "routes) are not built yet"
                     )
         return self
 
