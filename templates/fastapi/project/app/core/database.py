@@ -66,9 +66,8 @@ class Database:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         # Reads need no BEGIN/COMMIT round trips.
-        self.read_sessions = async_sessionmaker(
-            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        self.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
