@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from backendkit import __version__
 from backendkit.engine.template import Ownership, Template
 from backendkit.project import Project
 from backendkit.state import sha256
 from backendkit.templates import get_template
+
+if TYPE_CHECKING:
+    from backendkit.migrate.check_step import MigrationsCheck
 
 
 class FileState(StrEnum):
@@ -46,21 +50,37 @@ class DriftReport:
     installed_template: str
     files: list[FileDrift] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    migrations: MigrationsCheck | None = None  # None: not asked for
 
     @property
     def failed(self) -> bool:
-        return bool(self.problems) or any(f.failing for f in self.files)
+        migrations_failed = self.migrations is not None and self.migrations.failed
+        return bool(self.problems) or migrations_failed or any(f.failing for f in self.files)
 
 
 def check_project(
-    project: Project, *, strict: bool = False, template: Template | None = None
+    project: Project,
+    *,
+    strict: bool = False,
+    template: Template | None = None,
+    migrations: bool = False,
 ) -> DriftReport:
-    """Compare PROJECT with its state file and with a fresh render by the installed template."""
+    """Compare PROJECT with its state file and with a fresh render by the installed template.
+
+    With MIGRATIONS, also compare the models with the migrations (when the project's Python
+    environment is available; reported as skipped otherwise).
+    """
     template = template or get_template(project.state.template.name)
     rendered = project.render(template=template)
     recorded = project.state.files
+    step = None
+    if migrations:
+        from backendkit.migrate.check_step import check_migrations
+
+        step = check_migrations(project.root)
     report = DriftReport(
         root=str(project.root),
+        migrations=step,
         strict=strict,
         recorded_template=project.state.template.version,
         installed_template=template.version,

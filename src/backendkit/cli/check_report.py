@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from backendkit.cli.output import console
@@ -42,6 +43,7 @@ def as_dict(report: DriftReport) -> dict[str, Any]:
         },
         "summary": {s.value: n for s, n in Counter(f.state for f in report.files).items()},
         "problems": report.problems,
+        **({"migrations": asdict(report.migrations)} if report.migrations else {}),
         "files": [
             {
                 "path": f.path,
@@ -83,9 +85,30 @@ def print_report(report: DriftReport, *, show_diffs: bool) -> None:
                 out.rule(f"{f.path} ({f.state.value})")
                 out.print(unified_diff(f) or "(binary or whitespace-only difference)",
                           markup=False, highlight=False)  # fmt: skip
+    if report.migrations is not None:
+        _print_migrations(report)
     failing = sum(f.failing for f in report.files) + len(report.problems)
+    failing += bool(report.migrations and report.migrations.failed)
     if report.failed:
         out.print(f"[red]check failed[/]: {failing} problem(s); {unchanged} files unchanged")
     else:
         out.print(f"[green]check passed[/]: {unchanged} files unchanged, {len(changed)} differ "
                   "within the rules" + (" (strict)" if report.strict else ""))  # fmt: skip
+
+
+def _print_migrations(report: DriftReport) -> None:
+    from rich.markup import escape
+
+    out = console()
+    step = report.migrations
+    assert step is not None
+    if step.status == "in-sync":
+        out.print("migrations: models and migrations agree")
+    elif step.status == "skipped":
+        out.print(f"migrations: skipped ({step.reason})", markup=False)
+    elif step.status == "error":
+        out.print(f"[red]✗[/] migrations: {escape(step.reason)}")
+    else:
+        out.print("[red]✗[/] migrations: models and migrations disagree (backendkit migrate NAME)")
+        for difference in step.differences:
+            out.print(f"    {difference}", markup=False)

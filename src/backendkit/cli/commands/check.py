@@ -15,6 +15,8 @@ Examples:
 
   backendkit check --strict        # also fail on any edit and on a newer template
 
+  backendkit check --no-migrations # skip comparing models and migrations
+
   backendkit check --json > drift.json
 """
 
@@ -27,13 +29,18 @@ def check(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     diff: bool = typer.Option(True, "--diff/--no-diff", help="Show a diff per failing file."),
+    migrations: bool = typer.Option(
+        True,
+        "--migrations/--no-migrations",
+        help="Also compare models and migrations (needs the project's Python; else skipped).",
+    ),
 ) -> None:
     """Check that the project has not drifted from its template (exit 1 when it has)."""
     from backendkit.cli.check_report import print_json, print_report
     from backendkit.drift import check_project
     from backendkit.project import Project
 
-    report = check_project(Project.find(path), strict=strict)
+    report = check_project(Project.find(path), strict=strict, migrations=migrations)
     if as_json:
         print_json(report)
     else:
