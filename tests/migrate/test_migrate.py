@@ -257,3 +257,35 @@ def test_no_project_environment_is_a_usage_error(product: Path, shared_venv: Ven
     result = run(product, shared_venv, "migrate", "--check", "--python", str(missing))
     _one_line_usage_error(result)
     assert "--python" in result.stderr
+
+
+@pytest.mark.postgres
+def test_enum_values_change_is_migrated_and_round_trips_on_postgres(
+    tmp_path: Path, shared_venv: Venv, postgres_database: str
+) -> None:
+    post = new_project(
+        tmp_path, "post", "--crud", "--auth", "none", "--fields", "status:enum(draft,active)=draft"
+    )
+    models = post / "app" / "post" / "models.py"
+    text = models.read_text()
+    assert '    ACTIVE = "active"\n' in text and "length=6," in text
+    archived = '    ACTIVE = "active"\n    ARCHIVED = "archived"\n'
+    text = text.replace('    ACTIVE = "active"\n', archived).replace("length=6,", "length=8,")
+    models.write_text(text)
+    failed = run(post, shared_venv, "migrate", "--check")
+    assert failed.returncode == 1
+    assert "ck_posts_status" in failed.stdout
+
+    made = run(post, shared_venv, "migrate", "add_archived_status")
+    assert made.returncode == 0, made.stderr
+    revision = (post / "migrations" / "versions" / "0002_add_archived_status.py").read_text()
+    assert "status IN ('draft', 'active', 'archived')" in revision
+    assert "postgresql_not_valid=True" in revision
+    assert "sa.Enum" not in revision  # altered as the VARCHAR it is: no second constraint
+    assert run(post, shared_venv, "migrate", "--check").returncode == 0
+
+    result = alembic(post, shared_venv, ROUND_TRIP, DATABASE_URL=postgres_database)
+    assert result.returncode == 0, result.stderr
+    assert "0002_add_archived_status (head)" in result.stdout
+    at_head = run(post, shared_venv, "migrate", "--check", DATABASE_URL=postgres_database)
+    assert at_head.returncode == 0, at_head.stdout + at_head.stderr

@@ -14,6 +14,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.autogenerate.render import render_op
 from alembic.operations import ops
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import conv
 
 from app.core.config import get_settings
 from app.core.database import create_engine
@@ -36,13 +37,25 @@ def database_url() -> str:
     return url or get_settings().database_url
 
 
-def _enum_checks(table: sa.Table) -> dict[str, set[str]]:
+def _enum_checks(table: sa.Table) -> dict[str, list[str]]:
     """The CHECK constraint each non-native enum column needs: name -> allowed values."""
     return {
-        f"ck_{table.name}_{column.name}": set(column.type.enums)
+        f"ck_{table.name}_{column.name}": list(column.type.enums)
         for column in table.columns
         if isinstance(column.type, sa.Enum) and not column.type.native_enum
     }
+
+
+def _check(
+    table_name: str, schema: str | None, name: str, sqltext: str, *, not_valid: bool = False
+) -> sa.CheckConstraint:
+    column = name.removeprefix(f"ck_{table_name}_")
+    # conv(): the name is final; the naming convention must not be applied to it again.
+    constraint = sa.CheckConstraint(
+        sa.text(sqltext), name=conv(name), postgresql_not_valid=not_valid
+    )
+    sa.Table(table_name, sa.MetaData(), sa.Column(column), constraint, schema=schema)
+    return constraint
 
 
 def _compare_enum_checks(
@@ -57,22 +70,22 @@ def _compare_enum_checks(
     if conn_table is None or metadata_table is None or autogen_context.inspector is None:
         return
     reflected = {
-        check["name"]: set(re.findall(r"'((?:[^']|'')*)'", check["sqltext"]))
+        check["name"]: check["sqltext"]
         for check in autogen_context.inspector.get_check_constraints(table_name, schema=schema)
         if check.get("name")
     }
     for name, values in sorted(_enum_checks(metadata_table).items()):
-        if reflected.get(name) == values:
+        old = reflected.get(name)
+        if old is not None and set(re.findall(r"'((?:[^']|'')*)'", old)) == set(values):
             continue
+        if old is not None:
+            old_check = _check(table_name, schema, name, old)
+            modify_table_ops.ops.append(ops.DropConstraintOp.from_constraint(old_check))
         column = name.removeprefix(f"ck_{table_name}_")
-        if name in reflected:
-            modify_table_ops.ops.append(
-                ops.DropConstraintOp(name, table_name, type_="check", schema=schema)
-            )
-        allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
-        modify_table_ops.ops.append(
-            ops.CreateCheckConstraintOp(name, table_name, f"{column} IN ({allowed})", schema=schema)
-        )
+        allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+        # NOT VALID: existing rows are not scanned under a lock; new and updated rows are checked.
+        new_check = _check(table_name, schema, name, f"{column} IN ({allowed})", not_valid=True)
+        modify_table_ops.ops.append(ops.CreateCheckConstraintOp.from_constraint(new_check))
 
 
 class ConcurrentIndexOp(ops.MigrateOperation):
@@ -132,6 +145,24 @@ if not getattr(comparators, "_enum_checks_registered", False):
     comparators._enum_checks_registered = True  # type: ignore[attr-defined]
 
 
+def _plain_enum_types(container: ops.OpContainer) -> None:
+    """A non-native enum column is a VARCHAR whose values live in its CHECK constraint.
+
+    Altered as an ``sa.Enum`` it would create that constraint a second time; the comparator
+    above already replaces it, so the column is altered as the VARCHAR it is.
+    """
+    for op in container.ops:
+        if isinstance(op, ops.OpContainer):
+            _plain_enum_types(op)
+        elif isinstance(op, ops.AlterColumnOp):
+            for attribute in ("modify_type", "existing_type"):
+                value = getattr(op, attribute, None)
+                if isinstance(value, sa.Enum) and not value.native_enum:
+                    setattr(op, attribute, sa.String(value.length))
+            if isinstance(op.kw.get("existing_type"), sa.Enum):
+                op.kw["existing_type"] = sa.String(op.kw["existing_type"].length)
+
+
 def _revision_directives(_: Any, __: Any, directives: list[Any]) -> None:
     """Drop an empty revision when asked (``skip_empty``); make new indexes concurrent."""
     script = directives[0]
@@ -139,6 +170,8 @@ def _revision_directives(_: Any, __: Any, directives: list[Any]) -> None:
         directives[:] = []
         return
     _concurrent_indexes(script.upgrade_ops)
+    _plain_enum_types(script.upgrade_ops)
+    _plain_enum_types(script.downgrade_ops)
 
 
 def _configure(*, batch: bool, **options: Any) -> None:
