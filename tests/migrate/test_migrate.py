@@ -289,3 +289,37 @@ def test_enum_values_change_is_migrated_and_round_trips_on_postgres(
     assert "0002_add_archived_status (head)" in result.stdout
     at_head = run(post, shared_venv, "migrate", "--check", DATABASE_URL=postgres_database)
     assert at_head.returncode == 0, at_head.stdout + at_head.stderr
+
+
+@pytest.mark.postgres
+def test_index_changes_on_a_table_in_use_are_concurrent_and_round_trip(
+    tmp_path: Path, shared_venv: Venv, postgres_database: str
+) -> None:
+    project = new_project(
+        tmp_path, "product", "--crud", "--auth", "none", "--fields", "name:str:index price:int"
+    )
+    models = project / "app" / "product" / "models.py"
+    indexed = "    name: Mapped[str] = mapped_column(sa.String(255), index=True)\n"
+    text = models.read_text()
+    assert indexed in text
+    models.write_text(
+        text.replace(
+            indexed,
+            "    name: Mapped[str] = mapped_column(sa.String(255))\n"
+            "    barcode: Mapped[str | None] = mapped_column(sa.String(64), index=True)\n",
+        )
+    )
+    made = run(project, shared_venv, "migrate", "swap_indexes")
+    assert made.returncode == 0, made.stderr
+    assert "lint: no findings" in made.stdout
+    revision = (project / "migrations" / "versions" / "0002_swap_indexes.py").read_text()
+    upgrade = revision.split("def downgrade")[0]
+    assert upgrade.count("with op.get_context().autocommit_block():") == 2
+    assert (
+        upgrade.index("op.drop_index(")
+        < upgrade.index("add_column")
+        < upgrade.index("op.create_index(")
+    )
+    result = alembic(project, shared_venv, ROUND_TRIP, DATABASE_URL=postgres_database)
+    assert result.returncode == 0, result.stderr
+    assert "0002_swap_indexes (head)" in result.stdout

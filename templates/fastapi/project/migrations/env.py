@@ -89,9 +89,9 @@ def _compare_enum_checks(
 
 
 class ConcurrentIndexOp(ops.MigrateOperation):
-    """An index on a table that already exists: built CONCURRENTLY, outside the transaction."""
+    """An index made or dropped on a table in use: CONCURRENTLY, outside the transaction."""
 
-    def __init__(self, index: ops.CreateIndexOp) -> None:
+    def __init__(self, index: ops.CreateIndexOp | ops.DropIndexOp) -> None:
         self.index = index
 
     def reverse(self) -> ops.MigrateOperation:
@@ -103,17 +103,28 @@ class ConcurrentIndexOp(ops.MigrateOperation):
 
 def _render_concurrent_index(autogen_context: AutogenContext, op: ConcurrentIndexOp) -> list[str]:
     index = op.index
-    concurrent = ops.CreateIndexOp(
-        index.index_name,
-        index.table_name,
-        index.columns,
-        schema=index.schema,
-        unique=index.unique,
-        if_not_exists=True,
-        postgresql_concurrently=True,
-        **index.kw,
-    )
-    # A plain CREATE INDEX blocks every write to the table until it is built.
+    concurrent: ops.MigrateOperation
+    if isinstance(index, ops.CreateIndexOp):
+        concurrent = ops.CreateIndexOp(
+            index.index_name,
+            index.table_name,
+            index.columns,
+            schema=index.schema,
+            unique=index.unique,
+            if_not_exists=True,
+            postgresql_concurrently=True,
+            **index.kw,
+        )
+    else:
+        concurrent = ops.DropIndexOp(
+            index.index_name,
+            table_name=index.table_name,
+            schema=index.schema,
+            if_exists=True,
+            postgresql_concurrently=True,
+            **index.kw,
+        )
+    # A plain CREATE or DROP INDEX blocks every write to the table while it runs.
     return [
         "with op.get_context().autocommit_block():",
         *render_op(autogen_context, concurrent),
@@ -122,16 +133,25 @@ def _render_concurrent_index(autogen_context: AutogenContext, op: ConcurrentInde
 
 
 def _concurrent_indexes(upgrade_ops: ops.UpgradeOps) -> None:
-    """Move index creation on existing tables out of their table's block, made concurrent."""
-    new_tables = {op.table_name for op in upgrade_ops.ops if isinstance(op, ops.CreateTableOp)}
+    """Take index changes on tables in use out of their table's block, made concurrent.
+
+    Drops go first (before the table's columns change), creations after.
+    """
+    kept = {
+        op.table_name
+        for op in upgrade_ops.ops
+        if isinstance(op, ops.CreateTableOp | ops.DropTableOp)
+    }
+    index_ops = (ops.CreateIndexOp, ops.DropIndexOp)
     rewritten: list[ops.MigrateOperation] = []
     for op in upgrade_ops.ops:
-        if isinstance(op, ops.ModifyTableOps) and op.table_name not in new_tables:
-            indexes = [o for o in op.ops if isinstance(o, ops.CreateIndexOp)]
-            op.ops = [o for o in op.ops if not isinstance(o, ops.CreateIndexOp)]
-            rewritten.extend([op] if op.ops else [])
-            rewritten.extend(ConcurrentIndexOp(index) for index in indexes)
-        elif isinstance(op, ops.CreateIndexOp) and op.table_name not in new_tables:
+        if isinstance(op, ops.ModifyTableOps) and op.table_name not in kept:
+            moved = [o for o in op.ops if isinstance(o, index_ops)]
+            op.ops = [o for o in op.ops if not isinstance(o, index_ops)]
+            drops = [ConcurrentIndexOp(o) for o in moved if isinstance(o, ops.DropIndexOp)]
+            creates = [ConcurrentIndexOp(o) for o in moved if isinstance(o, ops.CreateIndexOp)]
+            rewritten.extend([*drops, *([op] if op.ops else []), *creates])
+        elif isinstance(op, index_ops) and op.table_name not in kept:
             rewritten.append(ConcurrentIndexOp(op))
         else:
             rewritten.append(op)
