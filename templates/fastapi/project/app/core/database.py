@@ -106,6 +106,12 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
+async def _database_dependency(request: Request) -> Database:
+    # Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, and that
+    # hand-off cost more than the whole query on the hot read path.
+    return get_database(request)
+
+
+DatabaseDep = Annotated[Database, Depends(_database_dependency)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
