@@ -331,8 +331,12 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
     }
     samples: dict[str, list[Result]] = {}
     log = work / "server.log"
+    names = list(variants)
     for run_number in range(1, args.runs + 1):
-        for variant, (target, settings, cases) in variants.items():
+        # Each run starts at a different variant: no variant always follows the same one.
+        shift = (run_number - 1) % len(names)
+        for variant in names[shift:] + names[:shift]:
+            target, settings, cases = variants[variant]
             cwd = RAW_APP.parent if variant == "raw" else project
             env = {**base_env, **settings}
             if variant == "raw":
