@@ -61,6 +61,29 @@ CASES: dict[str, tuple[str, set[tuple[str, str, str]]]] = {
         '    op.add_column("products", sa.Column("extra", sa.JSON(), nullable=True))',
         {("prefer-jsonb", "warning", "a json column: use jsonb")},
     ),
+    "foreign-key-without-index": (
+        '    op.create_table("tags", sa.Column("id", sa.Uuid(), nullable=False), '
+        'sa.Column("product_id", sa.Uuid(), nullable=False), '
+        'sa.Column("created_at", sa.DateTime(timezone=True), nullable=False), '
+        'sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False), '
+        'sa.PrimaryKeyConstraint("id"), sa.ForeignKeyConstraint(["product_id"], ["products.id"]))',
+        {
+            (
+                "foreign-key-without-index",
+                "warning",
+                "foreign key column tags.product_id has no index",
+            )
+        },
+    ),
+    "table-without-timestamps": (
+        '    op.create_table("labels", sa.Column("id", sa.Uuid(), nullable=False), '
+        'sa.PrimaryKeyConstraint("id"))',
+        {("table-without-timestamps", "warning", "table labels has no created_at or updated_at")},
+    ),
+    "varchar-without-length": (
+        '    op.add_column("products", sa.Column("note", sa.String(), nullable=True))',
+        {("varchar-without-length", "warning", "a VARCHAR column without a length")},
+    ),
 }
 SAFE = {
     "require-concurrent-index-creation": "postgresql_concurrently=True",

@@ -93,6 +93,29 @@ _RULES = [
         "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql') (or postgresql.JSONB())",
     ),
     Rule(
+        "foreign-key-without-index",
+        "warning",
+        "without an index on the referencing column, every delete or key update in the "
+        "referenced table scans this one, and joins from the parent are slow",
+        "op.create_index(op.f('idx_<table>_<column>'), '<table>', ['<column>']) in the same "
+        "revision (the model: mapped_column(..., index=True))",
+    ),
+    Rule(
+        "table-without-timestamps",
+        "warning",
+        "rows without created_at/updated_at cannot be audited, synced incrementally or sorted "
+        "by age",
+        "sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), "
+        "nullable=False), and the same for updated_at (the models' Entity base has both)",
+    ),
+    Rule(
+        "varchar-without-length",
+        "warning",
+        "sa.String() without a length is an unbounded VARCHAR: nothing is validated, and "
+        "text says the same thing plainly",
+        "sa.Text() for free text, or sa.String(n) with the limit the API validates",
+    ),
+    Rule(
         "require-statement-timeout",
         "warning",
         "without a statement_timeout a slow statement holds its locks for as long as it runs",

@@ -214,7 +214,6 @@ def sql(request: dict[str, Any]) -> dict[str, Any]:
 
     config = _config(request["url"])
     script_dir = ScriptDirectory.from_config(config)
-    wanted = {str(Path(p).resolve()) for p in request.get("paths") or []}
     revisions = list(reversed(list(script_dir.walk_revisions())))
     results = []
     current: dict[str, Any] = {}
@@ -227,8 +226,6 @@ def sql(request: dict[str, Any]) -> dict[str, Any]:
     try:
         for script in revisions:
             path = str(Path(script.path).resolve())
-            if wanted and path not in wanted:
-                continue
             down = script.down_revision
             if isinstance(down, tuple | list):
                 down = "+".join(down) if len(down) > 1 else down[0]
