@@ -19,7 +19,7 @@ Examples:
 
 Ignore a deliberate case with a comment on its line:
 
-  op.drop_column("users", "role")  # backendkit-lint: ignore[ban-drop-column]
+  op.drop_column("users", "role")  # backendkit-lint: ignore\\[ban-drop-column]
 """
 
 
