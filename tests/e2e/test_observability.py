@@ -44,11 +44,13 @@ def test_metrics_and_readiness_of_a_live_service(
         with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
             assert response.headers["Content-Type"].startswith("text/plain")
             text = response.read().decode()
+    series = [line for line in text.splitlines() if line.startswith("http_requests_total{")]
     route = 'method="GET",route="/api/v1/products/{id}",status="200"'
-    assert f"http_requests_total{{{route}}} 3.0" in text
+    assert f"http_requests_total{{{route}}} 3.0" in series, series
     assert "http_request_duration_seconds_bucket{" in text
     assert item_id not in text  # never the raw path
     assert 'cache_requests_total{result="hit"} 2.0' in text
     assert 'cache_requests_total{result="miss"} 1.0' in text
     assert "db_pool_size 16.0" in text
+    assert "db_pool_checked_out 0.0" in text
     assert "process_resident_memory_bytes" in text

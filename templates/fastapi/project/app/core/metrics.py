@@ -48,7 +48,7 @@ class PoolCollector(Collector):
         for name, documentation, reader in (
             ("db_pool_size", "Connections the pool keeps", "size"),
             ("db_pool_checked_out", "Connections in use", "checkedout"),
-            ("db_pool_overflow", "Connections beyond the pool size", "overflow"),
+            ("db_pool_checked_in", "Idle connections in the pool", "checkedin"),
         ):
             read = getattr(self.pool, reader, None)
             if read is None:  # pools without the counter (e.g. SQLite's static pool)

@@ -29,6 +29,7 @@ async def test_pool_and_process_metrics_are_exposed(client: AsyncClient) -> None
     assert "python_info" in text
     assert "db_pool_size " in text
     assert "db_pool_checked_out " in text
+    assert "db_pool_checked_in " in text
 
 
 async def test_metrics_can_be_switched_off(settings: Settings) -> None:
