@@ -41,3 +41,14 @@ def test_inferred_revision_compiles_and_is_laid_out() -> None:
     assert column in text
     assert "postgresql_concurrently=True" in text
     assert all(len(line) <= 100 for line in text.splitlines())
+
+
+def test_a_model_change_explains_a_name_only_when_it_names_the_columns() -> None:
+    from backendkit.migrate.revisions import Comparison, _explains
+
+    inference = infer("add_barcode_to_products", ["barcode:str"])
+    assert inference is not None
+    assert _explains(Comparison(["add_column products.barcode"]), inference)
+    assert _explains(Comparison(["add_index idx_products_barcode on products"]), inference)
+    assert not _explains(Comparison(["add_column products.barcode_2"]), inference)
+    assert not _explains(Comparison(["add_column orders.barcode"]), inference)

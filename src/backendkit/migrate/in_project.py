@@ -159,18 +159,33 @@ def _diff_lines(exc: Any) -> list[str]:
 
 
 def _describe(diff: Any) -> str:
+    """One readable line per Alembic diff: ``add_column products.barcode``."""
     if isinstance(diff, list):
         return "; ".join(_describe(d) for d in diff)
     kind, *rest = diff
-    names = []
+    if kind.startswith("modify_"):
+        # (kind, schema, table, column, existing options, old value, new value)
+        _, table, column, _, old, new = rest
+        return f"{kind} {table}.{column}: {_value(old)} -> {_value(new)}"
     for item in rest:
-        name = getattr(item, "name", None)
         table = getattr(getattr(item, "table", None), "name", None)
-        if name is not None:
-            names.append(f"{table}.{name}" if table and table != name else str(name))
-        elif isinstance(item, str):
-            names.append(item)
-    return f"{kind} {' '.join(names)}".strip()
+        name = getattr(item, "name", None)
+        if kind.endswith("_column") and table:
+            return f"{kind} {table}.{name}"
+        if table and name:
+            return f"{kind} {name} on {table}"
+        if name:
+            return f"{kind} {name}"
+    return " ".join(str(part) for part in diff)
+
+
+def _value(value: Any) -> str:
+    if hasattr(value, "compile"):
+        try:
+            return str(value.compile())
+        except Exception:
+            return repr(value)
+    return repr(value)
 
 
 def revision(request: dict[str, Any]) -> dict[str, Any]:

@@ -64,13 +64,10 @@ def make_revision(
 def _explains(comparison: Comparison, inference: Inference) -> bool:
     """Does a model change account for the columns NAME is about?"""
     columns = {*inference.columns, *(f.column for f in inference.fields)}
+    table = inference.table
     return any(
-        re.search(
-            rf"\b{re.escape(inference.table)}\.(idx_{re.escape(inference.table)}_)?"
-            rf"{re.escape(column)}\b",
-            difference,
-        )
-        for difference in comparison.differences
+        re.search(rf"\b(?:{re.escape(table)}\.|idx_{re.escape(table)}_){re.escape(column)}\b", d)
+        for d in comparison.differences
         for column in columns
     )
 
