@@ -79,3 +79,9 @@ def test_git_repository_is_initialised(tmp_path: Path) -> None:
     result = run_cli("new", "user", "--crud", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "user/.git").is_dir()
+
+
+def test_error_messages_keep_their_brackets(tmp_path: Path) -> None:
+    result = run_cli("new", "p", "--crud", "--fields", "x:enum([a])", "--no-git", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "x:enum([a])" in result.stderr

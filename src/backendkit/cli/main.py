@@ -63,7 +63,10 @@ def run() -> None:
     try:
         app()
     except BackendkitError as exc:
-        error_console().print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        message = escape(str(exc))  # a message may hold brackets: ".[dev]", "[SQL: ...]"
+        error_console().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         error_console().print("interrupted")
