@@ -73,29 +73,65 @@ async def main():
 asyncio.run(main())
 """
 
-# In-process cost of the two per-request extras, timed alone (noise-free next to wrk runs).
-_COMPONENTS = """
-import json, logging, os, sys, time
+# With and without the access log and metrics, in one process: the whole app driven through
+# ASGI by coroutines, variants alternating in short rounds so that machine noise hits all alike.
+_WITH_AND_WITHOUT = """
+import asyncio, json, logging, os, random, statistics, sys, time
 os.environ["APP_ENV"] = "test"
 from app.core.config import Settings
-from app.core.database import Database
-from app.core.logging import configure_logging, log_request
-from app.core.metrics import Metrics
-metrics = Metrics(Database.from_settings(Settings(database_url=sys.argv[1])))
+from app.core.logging import configure_logging
+from app.main import create_app
+url, ids, log_file = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+settings = Settings(database_url=url, db_pool_size=8)
+without_metrics = settings.model_copy(update={"metrics_enabled": False})
+apps = {True: create_app(settings), False: create_app(without_metrics)}
 configure_logging("INFO")
-logging.getLogger("app").handlers[0].setStream(open(os.devnull, "w"))
-scope = {"method": "GET", "path": "/api/v1/products/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}
-route = "/api/v1/products/{id}"
-n = 50_000
-start = time.perf_counter()
-for _ in range(n):
-    metrics.observe("GET", route, 200, 0.0123)
-observe = (time.perf_counter() - start) / n
-start = time.perf_counter()
-for _ in range(n):
-    log_request(scope, route, 200, 0.0123, "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
-log = (time.perf_counter() - start) / n
-print(json.dumps({"metrics": observe, "access log": log}))
+logging.getLogger("app").handlers[0].setStream(open(log_file, "a"))
+VARIANTS = {"service": (True, "INFO"), "no-log": (True, "WARNING"),
+            "no-metrics": (False, "INFO"), "bare": (False, "WARNING")}
+
+async def one(app, path):
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "headers": [(b"host", b"127.0.0.1")], "scheme": "http",
+             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "http_version": "1.1",
+             "root_path": "", "asgi": {"version": "3.0"}}
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+    async def send(message):
+        if message["type"] == "http.response.start" and message["status"] != 200:
+            raise RuntimeError(message["status"])
+    await app(scope, receive, send)
+
+async def rate(app, seconds):
+    done, stop = 0, time.perf_counter() + seconds
+    async def worker():
+        nonlocal done
+        while time.perf_counter() < stop:
+            await one(app, "/api/v1/products/" + random.choice(ids))
+            done += 1
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(8)))
+    return done / (time.perf_counter() - start)
+
+async def main():
+    samples = {name: [] for name in VARIANTS}
+    for app in apps.values():
+        await rate(app, 1.0)
+    for round in range(int(sys.argv[4])):
+        names = list(VARIANTS)
+        names = names[round % 4:] + names[:round % 4]
+        for name in names:
+            metrics_on, level = VARIANTS[name]
+            logging.getLogger("app").setLevel(level)
+            samples[name].append(await rate(apps[metrics_on], 0.5))
+    ratios = {name: statistics.median(a / b for a, b in zip(samples["service"], values))
+              for name, values in samples.items()}
+    print(json.dumps({"rps": {n: statistics.median(v) for n, v in samples.items()},
+                      "service_over": ratios}))
+    for app in apps.values():
+        await app.state.database.dispose()
+
+asyncio.run(main())
 """
 
 _DONE = """
@@ -354,20 +390,20 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
                     if case == "post":
                         sql(venv, dsn, "DELETE FROM products WHERE sku LIKE 'B-%'")
     timed = subprocess.run(
-        [str(venv.python), "-c", _COMPONENTS, url],
+        [str(venv.python), "-c", _WITH_AND_WITHOUT, url, json.dumps(ids), str(log), "40"],
         cwd=project,
         env=base_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=True,
     )
-    per_request: dict[str, float] = json.loads(timed.stdout)
-    return report(args, {name: median(r) for name, r in samples.items()}, per_request)
+    in_process: dict[str, dict[str, float]] = json.loads(timed.stdout)
+    return report(args, {name: median(r) for name, r in samples.items()}, in_process)
 
 
 def report(
-    args: argparse.Namespace, medians: dict[str, Result], per_request: dict[str, float]
+    args: argparse.Namespace, medians: dict[str, Result], in_process: dict[str, dict[str, float]]
 ) -> int:
     raw = medians["raw get"]
     print()
@@ -391,15 +427,18 @@ def report(
     print()
     for what, cost in costs.items():
         print(f"cost of {what:<14} {cost:6.1%} of throughput, from the wrk runs above")
-    # Each worker spends 1/(rps per worker) seconds per request; the extra's share of that.
-    per_worker = service.rps / args.workers
-    shares = {what: seconds * per_worker for what, seconds in per_request.items()}
-    for what, seconds in per_request.items():
-        print(
-            f"cost of {what:<14} {seconds * 1e6:6.1f} us per request in-process = "
-            f"{shares[what]:.1%} of a worker at {per_worker:.0f} req/s "
-            f"(limit {MAX_OVERHEAD:.0%})"
-        )
+    # The same four variants in one process, 40 alternating rounds of 0.5 s each: the median
+    # of the paired ratios is far steadier than separate servers on a shared machine.
+    over = in_process["service_over"]
+    shares = {"access log": 1 - over["no-log"], "metrics": 1 - over["no-metrics"]}
+    print()
+    print("In-process GET by id, one worker, 8 concurrent, medians of paired rounds:")
+    for name, rps in in_process["rps"].items():
+        print(f"  {name:<12}{rps:8.0f} req/s   service / {name} = {over[name]:.3f}")
+    for what, share in shares.items():
+        print(f"cost of {what:<14} {share:6.1%} of throughput (limit {MAX_OVERHEAD:.0%})")
+    both = 1 - over["bare"]
+    print(f"cost of log + metrics  {both:6.1%} of throughput")
     checks = {
         f"GET >= {MIN_RATIO_TO_RAW} x raw": service.rps >= MIN_RATIO_TO_RAW * raw.rps,
         f"GET >= {TARGETS['get']:.0f} req/s": service.rps >= TARGETS["get"],
@@ -422,7 +461,7 @@ def report(
                 {
                     "medians": figures,
                     "costs": costs,
-                    "seconds_per_request": per_request,
+                    "in_process": in_process,
                     "checks": checks,
                 },
                 indent=2,
