@@ -6,10 +6,13 @@ import difflib
 import json
 from collections import Counter
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backendkit.cli.output import console
+from backendkit.cli.output import PlainReport, RichReport, report_output
 from backendkit.drift import DriftReport, FileDrift, FileState
+
+if TYPE_CHECKING:
+    from backendkit.migrate.check_step import MigrationsCheck
 
 JSON_SCHEMA_ID = "backendkit.check/1"
 _STYLE = {
@@ -63,52 +66,46 @@ def print_json(report: DriftReport) -> None:
 
 
 def print_report(report: DriftReport, *, show_diffs: bool) -> None:
-    from rich.table import Table
-
-    out = console()
+    out = report_output()
     changed = [f for f in report.files if f.state is not FileState.UNCHANGED]
     unchanged = len(report.files) - len(changed)
     if changed:
-        table = Table(title=f"{len(changed)} of {len(report.files)} generated files differ")
-        for column in ("file", "state", "owner", "fails check"):
-            table.add_column(column)
-        for f in changed:
-            style = _STYLE.get(f.state, "")
-            table.add_row(f.path, f"[{style}]{f.state.value}[/]", f.ownership,
-                          "yes" if f.failing else "")  # fmt: skip
-        out.print(table)
+        out.table(
+            f"{len(changed)} of {len(report.files)} generated files differ",
+            ("file", "state", "owner", "fails check"),
+            [
+                [(f.path, ""), (f.state.value, _STYLE.get(f.state, "")), (f.ownership, ""),
+                 ("yes" if f.failing else "", "red")]
+                for f in changed
+            ],
+        )  # fmt: skip
     for problem in report.problems:
-        out.print(f"[red]✗[/] {problem}")
+        out.line(f"✗ {problem}", "red")
     if show_diffs:
         for f in changed:
             if f.failing and (f.expected is not None or f.actual is not None):
                 out.rule(f"{f.path} ({f.state.value})")
-                out.print(unified_diff(f) or "(binary or whitespace-only difference)",
-                          markup=False, highlight=False)  # fmt: skip
+                out.line(unified_diff(f).rstrip("\n") or "(binary or whitespace-only difference)")
     if report.migrations is not None:
-        _print_migrations(report)
+        _print_migrations(out, report.migrations)
     failing = sum(f.failing for f in report.files) + len(report.problems)
     failing += bool(report.migrations and report.migrations.failed)
     if report.failed:
-        out.print(f"[red]check failed[/]: {failing} problem(s); {unchanged} files unchanged")
+        out.line(f"check failed: {failing} problem(s); {unchanged} files unchanged", "red")
     else:
-        out.print(f"[green]check passed[/]: {unchanged} files unchanged, {len(changed)} differ "
-                  "within the rules" + (" (strict)" if report.strict else ""))  # fmt: skip
+        strict = " (strict)" if report.strict else ""
+        out.line(f"check passed: {unchanged} files unchanged, {len(changed)} differ within the "
+                 f"rules{strict}", "green")  # fmt: skip
 
 
-def _print_migrations(report: DriftReport) -> None:
-    from rich.markup import escape
-
-    out = console()
-    step = report.migrations
-    assert step is not None
+def _print_migrations(out: PlainReport | RichReport, step: MigrationsCheck) -> None:
     if step.status == "in-sync":
-        out.print("migrations: models and migrations agree")
+        out.line("migrations: models and migrations agree")
     elif step.status == "skipped":
-        out.print(f"migrations: skipped ({step.reason})", markup=False)
+        out.line(f"migrations: skipped ({step.reason})")
     elif step.status == "error":
-        out.print(f"[red]✗[/] migrations: {escape(step.reason)}")
+        out.line(f"✗ migrations: {step.reason}", "red")
     else:
-        out.print("[red]✗[/] migrations: models and migrations disagree (backendkit migrate NAME)")
+        out.line("✗ migrations: models and migrations disagree (backendkit migrate NAME)", "red")
         for difference in step.differences:
-            out.print(f"    {difference}", markup=False)
+            out.line(f"    {difference}")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+# A table row: (text, style) per cell.
+Row = Sequence[tuple[str, str]]
 
 
 @cache
@@ -23,3 +28,46 @@ def error_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
+
+
+class PlainReport:
+    """Report output for pipes and CI logs: plain lines, no styling, no rich import."""
+
+    def line(self, text: str, style: str = "") -> None:
+        print(text)
+
+    def rule(self, title: str) -> None:
+        print(f"--- {title} ---")
+
+    def table(self, title: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        cells = [list(columns), *[[text for text, _ in row] for row in rows]]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+        print(title)
+        for row in cells:
+            print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+class RichReport:
+    """Report output on a terminal: styled lines and a table."""
+
+    def line(self, text: str, style: str = "") -> None:
+        console().print(text, style=style or None, markup=False, highlight=False)
+
+    def rule(self, title: str) -> None:
+        console().rule(title)
+
+    def table(self, title: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*(Text(text, style=style) for text, style in row))
+        console().print(table)
+
+
+def report_output() -> PlainReport | RichReport:
+    """Rich on a terminal, plain otherwise (CI logs, pipes)."""
+    return RichReport() if sys.stdout.isatty() else PlainReport()
