@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from backendkit.cli.output import console
+from backendkit.cli.output import console, report_output
 from backendkit.config import DEFAULTS, NOT_BUILT_YET, ServiceConfig
 from backendkit.config_file import build_config, read_config_file
 from backendkit.errors import UsageError
@@ -61,6 +61,7 @@ def run_new(
     return generation
 
 
+SETUP_HINT = 'python -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/python -m app'
 _LABELS = {
     "db": "Database",
     "auth": "Authentication",
@@ -96,30 +97,24 @@ def _refused(key: str, choice: str) -> bool:
 
 
 def _report(config: ServiceConfig, generation: Generation, *, dry_run: bool) -> None:
-    out = console()
+    out = report_output()
     verb = "would write" if dry_run else "wrote"
     if dry_run:
         for file in sorted(generation.files, key=lambda f: f.path):
-            out.print(f"  {file.path}  [dim]({file.ownership})[/]")
-    out.print(
-        f"[green]{verb}[/] {len(generation.files)} files to [bold]{generation.target}[/]"
-        + (" (nothing written: dry run)" if dry_run else "")
-    )
+            out.line(f"  {file.path}  ({file.ownership})")
+    dry = " (nothing written: dry run)" if dry_run else ""
+    out.line(f"{verb} {len(generation.files)} files to {generation.target}{dry}", "green")
     for path in generation.skipped:
-        out.print(f"  kept your existing {path}")
+        out.line(f"  kept your existing {path}")
     if not dry_run:
-        out.print(f"\nNext:\n  cd {generation.target}\n  {_setup_hint()}", soft_wrap=True)
+        out.line(f"\nNext:\n  cd {generation.target}\n  {SETUP_HINT}")
         for resource in config.resources:
             if resource.name != "user" and [f.name for f in resource.fields] == ["name"]:
-                out.print(
-                    f"\n[dim]{resource.name} has one field, name:str. Give it more with "
-                    f'backendkit new {config.name} --crud --fields "title:str price:decimal"'
-                    " or 'backendkit add resource'.[/]"
+                out.line(
+                    f"\n{resource.name} has one field, name:str. Declare fields with --fields "
+                    '"title:str price:decimal(10,2)"; add resources with backendkit add resource.',
+                    "dim",
                 )
-
-
-def _setup_hint() -> str:
-    return r'python -m venv .venv && .venv/bin/pip install -e ".\[dev]" && .venv/bin/python -m app'
 
 
 def _init_git(target: Path) -> None:
@@ -137,4 +132,4 @@ def _init_git(target: Path) -> None:
         check=False,
     )
     if commit.returncode != 0:
-        console().print("[yellow]git repository created; commit skipped (no git identity)[/]")
+        report_output().line("git repository created; commit skipped (no git identity)", "yellow")
