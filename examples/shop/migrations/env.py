@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from logging.config import fileConfig
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import context
+from alembic.autogenerate import comparators, renderers
+from alembic.autogenerate.api import AutogenContext
+from alembic.autogenerate.render import render_op
+from alembic.operations import ops
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import conv
 
 from app.core.config import get_settings
 from app.core.database import create_engine
@@ -31,25 +37,191 @@ def database_url() -> str:
     return url or get_settings().database_url
 
 
-def _configure(**options: Any) -> None:
+def _enum_checks(table: sa.Table) -> dict[str, list[str]]:
+    """The CHECK constraint each non-native enum column needs: name -> allowed values."""
+    return {
+        f"ck_{table.name}_{column.name}": list(column.type.enums)
+        for column in table.columns
+        if isinstance(column.type, sa.Enum) and not column.type.native_enum
+    }
+
+
+def _check(
+    table_name: str, schema: str | None, name: str, sqltext: str, *, not_valid: bool = False
+) -> sa.CheckConstraint:
+    column = name.removeprefix(f"ck_{table_name}_")
+    # conv(): the name is final; the naming convention must not be applied to it again.
+    constraint = sa.CheckConstraint(
+        sa.text(sqltext), name=conv(name), postgresql_not_valid=not_valid
+    )
+    sa.Table(table_name, sa.MetaData(), sa.Column(column), constraint, schema=schema)
+    return constraint
+
+
+def _compare_enum_checks(
+    autogen_context: AutogenContext,
+    modify_table_ops: ops.ModifyTableOps,
+    schema: str | None,
+    table_name: str,
+    conn_table: sa.Table | None,
+    metadata_table: sa.Table | None,
+) -> None:
+    """Alembic compares no CHECK constraints; an enum's values live in one, so compare it."""
+    if conn_table is None or metadata_table is None or autogen_context.inspector is None:
+        return
+    reflected = {
+        check["name"]: check["sqltext"]
+        for check in autogen_context.inspector.get_check_constraints(table_name, schema=schema)
+        if check.get("name")
+    }
+    for name, values in sorted(_enum_checks(metadata_table).items()):
+        old = reflected.get(name)
+        if old is not None and set(re.findall(r"'((?:[^']|'')*)'", old)) == set(values):
+            continue
+        if old is not None:
+            old_check = _check(table_name, schema, name, old)
+            modify_table_ops.ops.append(ops.DropConstraintOp.from_constraint(old_check))
+        column = name.removeprefix(f"ck_{table_name}_")
+        allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+        # NOT VALID: existing rows are not scanned under a lock; new and updated rows are checked.
+        new_check = _check(table_name, schema, name, f"{column} IN ({allowed})", not_valid=True)
+        modify_table_ops.ops.append(ops.CreateCheckConstraintOp.from_constraint(new_check))
+
+
+class ConcurrentIndexOp(ops.MigrateOperation):
+    """An index made or dropped on a table in use: CONCURRENTLY, outside the transaction."""
+
+    def __init__(self, index: ops.CreateIndexOp | ops.DropIndexOp) -> None:
+        self.index = index
+
+    def reverse(self) -> ops.MigrateOperation:
+        return self.index.reverse()
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return self.index.to_diff_tuple()
+
+
+def _render_concurrent_index(autogen_context: AutogenContext, op: ConcurrentIndexOp) -> list[str]:
+    index = op.index
+    concurrent: ops.MigrateOperation
+    if isinstance(index, ops.CreateIndexOp):
+        concurrent = ops.CreateIndexOp(
+            index.index_name,
+            index.table_name,
+            index.columns,
+            schema=index.schema,
+            unique=index.unique,
+            if_not_exists=True,
+            postgresql_concurrently=True,
+            **index.kw,
+        )
+    else:
+        concurrent = ops.DropIndexOp(
+            index.index_name,
+            table_name=index.table_name,
+            schema=index.schema,
+            if_exists=True,
+            postgresql_concurrently=True,
+            **index.kw,
+        )
+    # A plain CREATE or DROP INDEX blocks every write to the table while it runs.
+    return [
+        "with op.get_context().autocommit_block():",
+        *render_op(autogen_context, concurrent),
+        "",
+    ]
+
+
+def _concurrent_indexes(upgrade_ops: ops.UpgradeOps) -> None:
+    """Take index changes on tables in use out of their table's block, made concurrent.
+
+    Drops go first (before the table's columns change), creations after.
+    """
+    kept = {
+        op.table_name
+        for op in upgrade_ops.ops
+        if isinstance(op, ops.CreateTableOp | ops.DropTableOp)
+    }
+    index_ops = (ops.CreateIndexOp, ops.DropIndexOp)
+    rewritten: list[ops.MigrateOperation] = []
+    for op in upgrade_ops.ops:
+        if isinstance(op, ops.ModifyTableOps) and op.table_name not in kept:
+            moved = [o for o in op.ops if isinstance(o, index_ops)]
+            op.ops = [o for o in op.ops if not isinstance(o, index_ops)]
+            drops = [ConcurrentIndexOp(o) for o in moved if isinstance(o, ops.DropIndexOp)]
+            creates = [ConcurrentIndexOp(o) for o in moved if isinstance(o, ops.CreateIndexOp)]
+            rewritten.extend([*drops, *([op] if op.ops else []), *creates])
+        elif isinstance(op, index_ops) and op.table_name not in kept:
+            rewritten.append(ConcurrentIndexOp(op))
+        else:
+            rewritten.append(op)
+    upgrade_ops.ops = rewritten
+
+
+renderers.dispatch_for(ConcurrentIndexOp)(_render_concurrent_index)
+# env.py runs once per Alembic command, and comparators add up: register this one only once.
+if not getattr(comparators, "_enum_checks_registered", False):
+    comparators.dispatch_for("table")(_compare_enum_checks)
+    comparators._enum_checks_registered = True  # type: ignore[attr-defined]
+
+
+def _plain_enum_types(container: ops.OpContainer) -> None:
+    """A non-native enum column is a VARCHAR whose values live in its CHECK constraint.
+
+    Altered as an ``sa.Enum`` it would create that constraint a second time; the comparator
+    above already replaces it, so the column is altered as the VARCHAR it is.
+    """
+    for op in container.ops:
+        if isinstance(op, ops.OpContainer):
+            _plain_enum_types(op)
+        elif isinstance(op, ops.AlterColumnOp):
+            for attribute in ("modify_type", "existing_type"):
+                value = getattr(op, attribute, None)
+                if isinstance(value, sa.Enum) and not value.native_enum:
+                    setattr(op, attribute, sa.String(value.length))
+            if isinstance(op.kw.get("existing_type"), sa.Enum):
+                op.kw["existing_type"] = sa.String(op.kw["existing_type"].length)
+
+
+def _revision_directives(_: Any, __: Any, directives: list[Any]) -> None:
+    """Drop an empty revision when asked (``skip_empty``); make new indexes concurrent."""
+    script = directives[0]
+    if config.attributes.get("skip_empty") and script.upgrade_ops.is_empty():
+        directives[:] = []
+        return
+    _concurrent_indexes(script.upgrade_ops)
+    _plain_enum_types(script.upgrade_ops)
+    _plain_enum_types(script.downgrade_ops)
+
+
+def _configure(*, batch: bool, **options: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
+        # Type changes and server defaults count as differences, not only added/dropped columns.
         compare_type=True,
+        compare_server_default=True,
         # SQLite alters tables by copying them; batch mode does that for every operation.
-        render_as_batch=database_url().startswith("sqlite"),
+        render_as_batch=batch,
+        process_revision_directives=_revision_directives,
         **options,
     )
 
 
 def run_offline() -> None:
     """Emit SQL instead of running it (``alembic upgrade head --sql``)."""
-    _configure(url=database_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
+    url = database_url()
+    _configure(
+        batch=url.startswith("sqlite"),
+        url=url,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def _run_sync(connection: Connection) -> None:
-    _configure(connection=connection)
+    _configure(batch=connection.dialect.name == "sqlite", connection=connection)
     with context.begin_transaction():
         # Alembic's own table holds 32 characters; descriptive revision ids need more.
         version_table = sa.Table(

@@ -6,15 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.core import health
+from app.core import health, metrics
 from app.core.config import Settings, get_settings
 from app.core.database import Database
 from app.core.discovery import resource_routers
 from app.core.errors import register_error_handlers, route_methods
 from app.core.logging import configure_logging
+from app.core.metrics import Metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.openapi import install_openapi
 
@@ -26,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     database = Database.from_settings(settings)
+    collected = Metrics(database) if settings.metrics_enabled else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,8 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.metrics = collected
     register_error_handlers(app)
     mounted = [("", health.router), *((API_PREFIX, r) for r in resource_routers())]
+    if collected is not None:
+        mounted.insert(1, ("", metrics.router))
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)
     app.state.route_methods = route_methods(mounted)
@@ -58,7 +64,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Request-ID", "Location"],
         )
-    app.add_middleware(RequestContextMiddleware, hsts=settings.is_production)
+    app.add_middleware(
+        RequestContextMiddleware,
+        hsts=settings.is_production,
+        observe=collected.observe if collected else None,
+        route_templates={
+            id(route): prefix + route.path
+            for prefix, router in mounted
+            for route in router.routes
+            if isinstance(route, APIRoute)
+        },
+    )
     install_openapi(app)
     return app
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.core.database import ReadSessionDep, SessionDep
+from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.catalog_entry import service
 from app.catalog_entry.schemas import (
@@ -22,14 +22,11 @@ router = APIRouter(prefix="/catalog-entries", tags=["catalog-entries"])
 
 @router.get("", summary="List catalog entries", responses=error_responses(400))
 async def list_catalog_entries(
-    session: ReadSessionDep, query: Annotated[CatalogEntryListQuery, Query()]
+    database: DatabaseDep, query: Annotated[CatalogEntryListQuery, Query()]
 ) -> ListEnvelope[CatalogEntryRead]:
     """A page of catalog entries: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_catalog_entries(session=session, query=query)
-    return ListEnvelope[CatalogEntryRead](
-        data=[CatalogEntryRead.model_validate(item) for item in items],
-        pagination=query.page_params.describe(total),
-    )
+    items, total = await service.list_catalog_entries(database=database, query=query)
+    return ListEnvelope[CatalogEntryRead](data=items, pagination=query.page_params.describe(total))
 
 
 @router.post(
@@ -48,10 +45,10 @@ async def create_catalog_entry(
 
 
 @router.get("/{id}", summary="Get a catalog entry", responses=error_responses(400, 404))
-async def get_catalog_entry(id: uuid.UUID, session: ReadSessionDep) -> Envelope[CatalogEntryRead]:
+async def get_catalog_entry(id: uuid.UUID, database: DatabaseDep) -> Envelope[CatalogEntryRead]:
     """One catalog entry."""
-    item = await service.get_catalog_entry(session=session, id=id)
-    return Envelope[CatalogEntryRead](data=CatalogEntryRead.model_validate(item))
+    item = await service.read_catalog_entry(database=database, id=id)
+    return Envelope[CatalogEntryRead](data=item)
 
 
 @router.put("/{id}", summary="Replace a catalog entry", responses=error_responses(400, 404, 409))

@@ -6,28 +6,33 @@ This module is yours: backendkit wrote it once and will not change it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import Database
 from app.core.errors import NotFoundError
 from app.catalog_entry.models import CatalogEntry
 from app.catalog_entry.repository import CatalogEntryRepository
 from app.catalog_entry.schemas import (
     CatalogEntryCreate,
     CatalogEntryListQuery,
+    CatalogEntryRead,
     CatalogEntryUpdate,
 )
 
 
 async def list_catalog_entries(
-    *, session: AsyncSession, query: CatalogEntryListQuery
-) -> tuple[Sequence[CatalogEntry], int]:
+    *, database: Database, query: CatalogEntryListQuery
+) -> tuple[list[CatalogEntryRead], int]:
     """One page of catalog entries matching the query, and how many match in all."""
-    repository = CatalogEntryRepository(session)
-    return await repository.list_page(
-        page=query.page_params, sort=repository.sort_keys(query.sort), filters=query.filters()
+    repository = CatalogEntryRepository
+    rows, total = await repository.read_page(
+        database,
+        page=query.page_params,
+        sort=repository.sort_keys(query.sort),
+        filters=query.filters(),
     )
+    return [CatalogEntryRead.model_validate(row) for row in rows], total
 
 
 async def get_catalog_entry(*, session: AsyncSession, id: uuid.UUID) -> CatalogEntry:
@@ -35,6 +40,15 @@ async def get_catalog_entry(*, session: AsyncSession, id: uuid.UUID) -> CatalogE
     item = await CatalogEntryRepository(session).get(id)
     if item is None:
         raise NotFoundError("Catalog entry not found")
+    return item
+
+
+async def read_catalog_entry(*, database: Database, id: uuid.UUID) -> CatalogEntryRead:
+    """The catalog entry with ID as clients see it; NotFoundError when there is none."""
+    row = await CatalogEntryRepository.read(database, id)
+    if row is None:
+        raise NotFoundError("Catalog entry not found")
+    item = CatalogEntryRead.model_validate(row)
     return item
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.core.database import ReadSessionDep, SessionDep
+from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.category import service
 from app.category.schemas import (
@@ -22,14 +22,11 @@ router = APIRouter(prefix="/categories", tags=["categories"])
 
 @router.get("", summary="List categories", responses=error_responses(400))
 async def list_categories(
-    session: ReadSessionDep, query: Annotated[CategoryListQuery, Query()]
+    database: DatabaseDep, query: Annotated[CategoryListQuery, Query()]
 ) -> ListEnvelope[CategoryRead]:
     """A page of categories: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_categories(session=session, query=query)
-    return ListEnvelope[CategoryRead](
-        data=[CategoryRead.model_validate(item) for item in items],
-        pagination=query.page_params.describe(total),
-    )
+    items, total = await service.list_categories(database=database, query=query)
+    return ListEnvelope[CategoryRead](data=items, pagination=query.page_params.describe(total))
 
 
 @router.post(
@@ -48,10 +45,10 @@ async def create_category(
 
 
 @router.get("/{id}", summary="Get a category", responses=error_responses(400, 404))
-async def get_category(id: uuid.UUID, session: ReadSessionDep) -> Envelope[CategoryRead]:
+async def get_category(id: uuid.UUID, database: DatabaseDep) -> Envelope[CategoryRead]:
     """One category."""
-    item = await service.get_category(session=session, id=id)
-    return Envelope[CategoryRead](data=CategoryRead.model_validate(item))
+    item = await service.read_category(database=database, id=id)
+    return Envelope[CategoryRead](data=item)
 
 
 @router.put("/{id}", summary="Replace a category", responses=error_responses(400, 404, 409))

@@ -6,28 +6,33 @@ This module is yours: backendkit wrote it once and will not change it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import Database
 from app.core.errors import NotFoundError
 from app.category.models import Category
 from app.category.repository import CategoryRepository
 from app.category.schemas import (
     CategoryCreate,
     CategoryListQuery,
+    CategoryRead,
     CategoryUpdate,
 )
 
 
 async def list_categories(
-    *, session: AsyncSession, query: CategoryListQuery
-) -> tuple[Sequence[Category], int]:
+    *, database: Database, query: CategoryListQuery
+) -> tuple[list[CategoryRead], int]:
     """One page of categories matching the query, and how many match in all."""
-    repository = CategoryRepository(session)
-    return await repository.list_page(
-        page=query.page_params, sort=repository.sort_keys(query.sort), filters=query.filters()
+    repository = CategoryRepository
+    rows, total = await repository.read_page(
+        database,
+        page=query.page_params,
+        sort=repository.sort_keys(query.sort),
+        filters=query.filters(),
     )
+    return [CategoryRead.model_validate(row) for row in rows], total
 
 
 async def get_category(*, session: AsyncSession, id: uuid.UUID) -> Category:
@@ -35,6 +40,15 @@ async def get_category(*, session: AsyncSession, id: uuid.UUID) -> Category:
     item = await CategoryRepository(session).get(id)
     if item is None:
         raise NotFoundError("Category not found")
+    return item
+
+
+async def read_category(*, database: Database, id: uuid.UUID) -> CategoryRead:
+    """The category with ID as clients see it; NotFoundError when there is none."""
+    row = await CategoryRepository.read(database, id)
+    if row is None:
+        raise NotFoundError("Category not found")
+    item = CategoryRead.model_validate(row)
     return item
 
 

@@ -27,8 +27,13 @@ class Settings(BaseSettings):
     app_env: AppEnv = "development"
     secret_key: SecretStr = SecretStr("")
     database_url: str = DEFAULT_DATABASE_URL
+    # Per worker process: WEB_CONCURRENCY x DB_POOL_SIZE must stay under the server's limit.
     db_pool_size: int = Field(default=16, ge=1)
+    # Bounds the wait for a connection (pool or new) and for one statement: never a hang.
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
     log_level: LogLevel = "INFO"
+    metrics_enabled: bool = True
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     docs_enabled: bool = True

@@ -11,7 +11,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    TimeoutError as PoolTimeoutError,
+)
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
@@ -158,6 +164,24 @@ async def _integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
     return error_response(409, "CONFLICT", "The request conflicts with existing data", details)
 
 
+async def _dependency_down(_: Request, exc: Exception) -> JSONResponse:
+    # The database refused, dropped the connection or timed out: a 503 the client may retry.
+    logger.warning("dependency unavailable: %s", type(exc).__name__)
+    return error_response(
+        503,
+        "SERVICE_UNAVAILABLE",
+        "A service this request needs is unavailable; try again shortly",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        return await _dependency_down(request, exc)
+    logger.error("database error", exc_info=exc)
+    return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred")
+
+
 def register_error_handlers(app: FastAPI) -> None:
     """Route every error, framework-raised ones included, to the error envelope."""
     # Starlette types handlers as taking any Exception; each one here takes its own class.
@@ -166,6 +190,11 @@ def register_error_handlers(app: FastAPI) -> None:
         RequestValidationError: _validation_error,
         HTTPException: _http_error,
         IntegrityError: _integrity_error,
+        DBAPIError: _database_error,
+        # A pool that waited too long, a refused or timed-out connection.
+        PoolTimeoutError: _dependency_down,
+        TimeoutError: _dependency_down,
+        ConnectionError: _dependency_down,
     }
     for exc_class, handler in handlers.items():
         app.add_exception_handler(exc_class, handler)

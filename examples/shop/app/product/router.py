@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.core.database import ReadSessionDep, SessionDep
+from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.product import service
 from app.product.schemas import (
@@ -22,14 +22,11 @@ router = APIRouter(prefix="/products", tags=["products"])
 
 @router.get("", summary="List products", responses=error_responses(400))
 async def list_products(
-    session: ReadSessionDep, query: Annotated[ProductListQuery, Query()]
+    database: DatabaseDep, query: Annotated[ProductListQuery, Query()]
 ) -> ListEnvelope[ProductRead]:
     """A page of products: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_products(session=session, query=query)
-    return ListEnvelope[ProductRead](
-        data=[ProductRead.model_validate(item) for item in items],
-        pagination=query.page_params.describe(total),
-    )
+    items, total = await service.list_products(database=database, query=query)
+    return ListEnvelope[ProductRead](data=items, pagination=query.page_params.describe(total))
 
 
 @router.post(
@@ -48,10 +45,10 @@ async def create_product(
 
 
 @router.get("/{id}", summary="Get a product", responses=error_responses(400, 404))
-async def get_product(id: uuid.UUID, session: ReadSessionDep) -> Envelope[ProductRead]:
+async def get_product(id: uuid.UUID, database: DatabaseDep) -> Envelope[ProductRead]:
     """One product."""
-    item = await service.get_product(session=session, id=id)
-    return Envelope[ProductRead](data=ProductRead.model_validate(item))
+    item = await service.read_product(database=database, id=id)
+    return Envelope[ProductRead](data=item)
 
 
 @router.put("/{id}", summary="Replace a product", responses=error_responses(400, 404, 409))

@@ -6,28 +6,33 @@ This module is yours: backendkit wrote it once and will not change it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import Database
 from app.core.errors import NotFoundError
 from app.product.models import Product
 from app.product.repository import ProductRepository
 from app.product.schemas import (
     ProductCreate,
     ProductListQuery,
+    ProductRead,
     ProductUpdate,
 )
 
 
 async def list_products(
-    *, session: AsyncSession, query: ProductListQuery
-) -> tuple[Sequence[Product], int]:
+    *, database: Database, query: ProductListQuery
+) -> tuple[list[ProductRead], int]:
     """One page of products matching the query, and how many match in all."""
-    repository = ProductRepository(session)
-    return await repository.list_page(
-        page=query.page_params, sort=repository.sort_keys(query.sort), filters=query.filters()
+    repository = ProductRepository
+    rows, total = await repository.read_page(
+        database,
+        page=query.page_params,
+        sort=repository.sort_keys(query.sort),
+        filters=query.filters(),
     )
+    return [ProductRead.model_validate(row) for row in rows], total
 
 
 async def get_product(*, session: AsyncSession, id: uuid.UUID) -> Product:
@@ -35,6 +40,15 @@ async def get_product(*, session: AsyncSession, id: uuid.UUID) -> Product:
     item = await ProductRepository(session).get(id)
     if item is None:
         raise NotFoundError("Product not found")
+    return item
+
+
+async def read_product(*, database: Database, id: uuid.UUID) -> ProductRead:
+    """The product with ID as clients see it; NotFoundError when there is none."""
+    row = await ProductRepository.read(database, id)
+    if row is None:
+        raise NotFoundError("Product not found")
+    item = ProductRead.model_validate(row)
     return item
 
 

@@ -16,6 +16,10 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
+    if op.get_context().dialect.name == "postgresql":
+        # Give up rather than queue behind a long transaction and block every query behind us.
+        op.execute("SET lock_timeout = '5s'")
+        op.execute("SET statement_timeout = '60s'")
     op.create_table(
         "categories",
         sa.Column("id", sa.Uuid(), nullable=False),

@@ -21,7 +21,10 @@ async def test_ready_passes_when_the_database_answers(client: AsyncClient) -> No
     response = await client.get("/ready")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/health+json")
-    assert response.json()["checks"]["database:connectivity"][0]["status"] == "pass"
+    check = response.json()["checks"]["database:connectivity"][0]
+    assert check["status"] == "pass"
+    assert check["observedUnit"] == "ms"
+    assert 0 <= check["observedValue"] < 2000
 
 
 async def test_ready_fails_with_503_when_the_database_is_down() -> None:
@@ -33,4 +36,7 @@ async def test_ready_fails_with_503_when_the_database_is_down() -> None:
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail"
-    assert body["checks"]["database:connectivity"][0]["status"] == "fail"
+    check = body["checks"]["database:connectivity"][0]
+    assert check["status"] == "fail"
+    assert check["observedUnit"] == "ms"
+    assert check["output"]

@@ -19,13 +19,26 @@ from sqlalchemy.ext.asyncio import (
 from app.core.config import Settings
 
 
-def create_engine(url: str, *, pool_size: int = 16) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 16,
+    connect_timeout: float = 5.0,
+    statement_timeout: float = 30.0,
+) -> AsyncEngine:
     """An engine for URL, tuned for the database it names."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # A pool as large as the expected concurrency and no overflow: predictable latency.
-        return create_async_engine(url, pool_size=pool_size, max_overflow=0)
-    engine = create_async_engine(url)
+        # Every wait is bounded, so a database that is down or hung gives a quick 503.
+        return create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_timeout=connect_timeout,
+            connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
+        )
+    engine = create_async_engine(url, pool_timeout=connect_timeout)
     database = parsed.database or ""
     _prepare_sqlite(engine, database)
     return engine
@@ -53,13 +66,18 @@ class Database:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         # Reads need no BEGIN/COMMIT round trips.
-        self.read_sessions = async_sessionmaker(
-            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        self.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        return cls(create_engine(settings.database_url, pool_size=settings.db_pool_size))
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            statement_timeout=settings.db_statement_timeout_seconds,
+        )
+        return cls(engine)
 
     async def ping(self) -> None:
         """Raise unless the database answers."""
@@ -88,6 +106,12 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
+async def _database_dependency(request: Request) -> Database:
+    # Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, and that
+    # hand-off cost more than the whole query on the hot read path.
+    return get_database(request)
+
+
+DatabaseDep = Annotated[Database, Depends(_database_dependency)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.core.database import ReadSessionDep, SessionDep
+from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.user import service
 from app.user.schemas import (
@@ -22,14 +22,11 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 @router.get("", summary="List users", responses=error_responses(400))
 async def list_users(
-    session: ReadSessionDep, query: Annotated[UserListQuery, Query()]
+    database: DatabaseDep, query: Annotated[UserListQuery, Query()]
 ) -> ListEnvelope[UserRead]:
     """A page of users: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_users(session=session, query=query)
-    return ListEnvelope[UserRead](
-        data=[UserRead.model_validate(item) for item in items],
-        pagination=query.page_params.describe(total),
-    )
+    items, total = await service.list_users(database=database, query=query)
+    return ListEnvelope[UserRead](data=items, pagination=query.page_params.describe(total))
 
 
 @router.post(
@@ -48,10 +45,10 @@ async def create_user(
 
 
 @router.get("/{id}", summary="Get a user", responses=error_responses(400, 404))
-async def get_user(id: uuid.UUID, session: ReadSessionDep) -> Envelope[UserRead]:
+async def get_user(id: uuid.UUID, database: DatabaseDep) -> Envelope[UserRead]:
     """One user."""
-    item = await service.get_user(session=session, id=id)
-    return Envelope[UserRead](data=UserRead.model_validate(item))
+    item = await service.read_user(database=database, id=id)
+    return Envelope[UserRead](data=item)
 
 
 @router.put("/{id}", summary="Replace a user", responses=error_responses(400, 404, 409))

@@ -6,26 +6,31 @@ This module is yours: backendkit wrote it once and will not change it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.database import Database
 from app.core.errors import NotFoundError
 from app.user.models import User
 from app.user.repository import UserRepository
 from app.user.schemas import (
     UserCreate,
     UserListQuery,
+    UserRead,
     UserUpdate,
 )
 
 
-async def list_users(*, session: AsyncSession, query: UserListQuery) -> tuple[Sequence[User], int]:
+async def list_users(*, database: Database, query: UserListQuery) -> tuple[list[UserRead], int]:
     """One page of users matching the query, and how many match in all."""
-    repository = UserRepository(session)
-    return await repository.list_page(
-        page=query.page_params, sort=repository.sort_keys(query.sort), filters=query.filters()
+    repository = UserRepository
+    rows, total = await repository.read_page(
+        database,
+        page=query.page_params,
+        sort=repository.sort_keys(query.sort),
+        filters=query.filters(),
     )
+    return [UserRead.model_validate(row) for row in rows], total
 
 
 async def get_user(*, session: AsyncSession, id: uuid.UUID) -> User:
@@ -33,6 +38,15 @@ async def get_user(*, session: AsyncSession, id: uuid.UUID) -> User:
     item = await UserRepository(session).get(id)
     if item is None:
         raise NotFoundError("User not found")
+    return item
+
+
+async def read_user(*, database: Database, id: uuid.UUID) -> UserRead:
+    """The user with ID as clients see it; NotFoundError when there is none."""
+    row = await UserRepository.read(database, id)
+    if row is None:
+        raise NotFoundError("User not found")
+    item = UserRead.model_validate(row)
     return item
 
 

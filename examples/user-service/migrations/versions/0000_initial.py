@@ -6,6 +6,8 @@ Revises:
 
 from __future__ import annotations
 
+from alembic import op
+
 revision = "0000_initial"
 down_revision: str | None = None
 branch_labels: str | None = None
@@ -13,7 +15,10 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-    pass
+    if op.get_context().dialect.name == "postgresql":
+        # Give up rather than queue behind a long transaction and block every query behind us.
+        op.execute("SET lock_timeout = '5s'")
+        op.execute("SET statement_timeout = '60s'")
 
 
 def downgrade() -> None:
