@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-SERVER = Path(__file__).with_name("http_test_server.py")
+from tests.loadtest.server_process import start_server, stop_server
+
 ServerFactory = Callable[..., str]
-
-
-def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """A test server process and its base URL; closing its stdin stops it."""
-    process = subprocess.Popen(
-        [sys.executable, str(SERVER), "--lifetime", "120", *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("PORT "):
-        process.kill()
-        raise RuntimeError(f"test server did not start: {line!r}")
-    return process, f"http://127.0.0.1:{int(line.split()[1])}"
-
-
-def stop_server(process: subprocess.Popen[str]) -> None:
-    """Close stdin and wait; kill if it lingers."""
-    assert process.stdin is not None
-    process.stdin.close()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="session")
