@@ -26,6 +26,8 @@ def main() -> None:
         port=settings.port,
         reload=development,
         access_log=False,  # the service logs each request itself, as JSON
+        # The service itself decides which X-Forwarded-* to believe (TRUSTED_PROXIES).
+        proxy_headers=False,
         log_level=settings.log_level.lower(),
     )
 
