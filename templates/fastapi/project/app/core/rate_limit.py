@@ -50,6 +50,9 @@ class MemoryLimiter:
         # key -> (window number, count); insertion order is oldest first.
         self._counts: dict[str, tuple[int, int]] = {}
 
+    def __len__(self) -> int:
+        return len(self._counts)
+
     def hit(self, key: str, limit: int, window: int = WINDOW_SECONDS) -> Decision:
         now = time.time()
         current = int(now // window)
