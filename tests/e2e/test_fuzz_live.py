@@ -1,0 +1,48 @@
+"""schemathesis against a real server of generated projects: every operation, as documented."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import GeneratedProject, ProjectVenv
+from tests.e2e.live_auth import access_token, has_jwt_auth
+from tests.e2e.live_server import running_service
+from tests.e2e.projects import run_tool
+
+pytestmark = pytest.mark.e2e
+
+FUZZER = Path(__file__).with_name("live_fuzz.py")
+EXAMPLES = 15
+# One client sends every request here: the limits are tested in test_hardening_live.
+UNLIMITED = {"RATE_LIMIT_PER_MINUTE": "0", "AUTH_RATE_LIMIT_PER_MINUTE": "0"}
+
+
+def fuzz(name: str, database: str, generated: GeneratedProject, venv_of: ProjectVenv) -> None:
+    project = generated(name)
+    venv = venv_of(project)
+    with running_service(venv, project, database, **UNLIMITED) as base:
+        token = [access_token(base)] if has_jwt_auth(project) else []
+        result = run_tool(venv, project, str(FUZZER), base, str(EXAMPLES), *token, timeout=600)
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"the fuzzer printed nothing:\n{result.stderr[-6000:]}"
+    summary = json.loads(lines[-1])
+    assert summary["failures"] == [], "\n\n".join(summary["failures"])
+    assert result.returncode == 0, result.stderr[-6000:]
+    assert summary["operations"] >= 5
+    assert summary["calls"] > summary["operations"]
+
+
+@pytest.mark.parametrize("name", ["user", "stock-item"])
+def test_fuzzing_a_live_service_on_sqlite(
+    name: str, generated: GeneratedProject, project_venv: ProjectVenv, tmp_path: Path
+) -> None:
+    fuzz(name, f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}", generated, project_venv)
+
+
+def test_fuzzing_a_live_service_on_postgres(
+    fresh_postgres_database: str, generated: GeneratedProject, project_venv: ProjectVenv
+) -> None:
+    fuzz("stock-item", fresh_postgres_database, generated, project_venv)
