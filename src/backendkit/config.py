@@ -63,6 +63,31 @@ class ResourceSpec(BaseModel):
             raise ValueError(f"fields of {self.name!r} repeat: {', '.join(duplicates)}")
         return self
 
+    @model_validator(mode="after")
+    def _refs_supported(self) -> ResourceSpec:
+        parents: set[str] = set()
+        for field in self.fields:
+            if field.ref is None:
+                continue
+            if field.ref == self.name:
+                raise ValueError(
+                    f"field {field.to_token()!r}: a resource cannot ref itself; "
+                    "keep the id in a uuid field instead"
+                )
+            if field.ref in parents:
+                # Each parent gets one nested route (/parents/{id}/children): it must be unique.
+                raise ValueError(
+                    f"field {field.to_token()!r}: {self.name!r} already refs {field.ref!r}; "
+                    "one ref per parent resource"
+                )
+            parents.add(field.ref)
+        return self
+
+    @property
+    def refs(self) -> tuple[FieldSpec, ...]:
+        """The fields that are foreign keys to another resource."""
+        return tuple(f for f in self.fields if f.ref is not None)
+
     @property
     def names(self) -> ResourceNames:
         return ResourceNames(self.name)
@@ -127,12 +152,7 @@ class ServiceConfig(BaseModel):
                 raise ValueError(
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
                 )
-            for field in resource.fields:
-                if field.type == "ref":
-                    raise ValueError(
-                        f"field {field.to_token()!r}: ref fields (foreign keys with nested "
-                        "routes) are not built yet"
-                    )
+        _refs_point_backwards(self.resources)
         return self
 
     def answers(self) -> dict[str, Any]:
@@ -145,3 +165,22 @@ class ServiceConfig(BaseModel):
             "deploy": list(self.deploy),
             "ci": self.ci,
         }
+
+
+def _refs_point_backwards(resources: tuple[ResourceSpec, ...]) -> None:
+    """Every ref names a resource declared before it: its table (and migration) comes first."""
+    declared: list[str] = []
+    for resource in resources:
+        for field in resource.refs:
+            if field.ref not in declared:
+                later = field.ref in {r.name for r in resources}
+                known = ", ".join(declared) or "none"
+                raise ValueError(
+                    f"field {field.to_token()!r} of {resource.name!r}: "
+                    + (
+                        f"{field.ref!r} must be declared before {resource.name!r}"
+                        if later
+                        else f"no resource {field.ref!r} (declared before it: {known})"
+                    )
+                )
+        declared.append(resource.name)

@@ -42,6 +42,8 @@ def service_context(
         "backendkit_version": __version__,
         "template_version": template_version,
         "initial_revision": INITIAL_REVISION,
+        # With jwt, a `user` resource is the sign-in account; without one, auth builds its own.
+        "auth_user_resource": config.auth == "jwt" and any(r.name == "user" for r in resources),
         # Helpers that lay generated Python out the way ruff would.
         "python_imports": python_imports,
         "render_call": render_call,

@@ -42,8 +42,10 @@ _INVALID_VALUES = {
     "text": "12345", "email": '"not-an-email"', "url": '"not a url"', "int": '"abc"',
     "bigint": str(2**63), "float": '"abc"', "decimal": '"abc"', "bool": '"maybe"',
     "date": '"2024-13-45"', "datetime": '"not-a-date"', "uuid": '"not-a-uuid"',
-    "json": '"not an object"', "enum": '"not_a_choice"',
+    "json": '"not an object"', "enum": '"not_a_choice"', "ref": '"not-a-uuid"',
 }  # fmt: skip
+# What deleting a parent with children does: refused (409), never a silent cascade.
+REF_ON_DELETE = "RESTRICT"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class FieldView:
 
     spec: FieldSpec
     resource: ResourceNames
+    # Unique fields of a soft-deleted resource are unique among the rows not deleted.
+    soft_delete: bool = False
 
     @property
     def name(self) -> str:
@@ -77,6 +81,28 @@ class FieldView:
     @property
     def index(self) -> bool:
         return self.spec.index or (self.spec.type == "ref" and not self.spec.unique)
+
+    @property
+    def partial_unique(self) -> bool:
+        """Unique only among live rows: a partial unique index ``WHERE deleted_at IS NULL``."""
+        return self.spec.unique and self.soft_delete
+
+    @property
+    def parent(self) -> ResourceNames | None:
+        """The resource a ref points at (None for other types)."""
+        return ResourceNames(self.spec.ref) if self.spec.ref else None
+
+    @property
+    def foreign_key(self) -> str:
+        """``<parents>.id``, the column a ref points at."""
+        assert self.parent is not None, "only refs have a foreign key"
+        return f"{self.parent.plural}.id"
+
+    @property
+    def foreign_key_name(self) -> str:
+        """The constraint's name by the naming convention (fk_<table>_<column>_<parents>)."""
+        assert self.parent is not None, "only refs have a foreign key"
+        return f"fk_{self.resource.plural}_{self.name}_{self.parent.plural}"
 
     @property
     def has_default(self) -> bool:
@@ -258,9 +284,14 @@ class FieldView:
         """The model's attribute: ``name: Mapped[...] = mapped_column(...)``."""
         annotation = self.python_type + (" | None" if self.optional else "")
         args: list[str | Call] = [self._model_type()]
-        if self.unique:
+        if self.parent is not None:
+            args.append(
+                Call("sa.ForeignKey", (py_str(self.foreign_key), f'ondelete="{REF_ON_DELETE}"'))
+            )
+        # A partial unique index is declared beside the model (see the models template).
+        if self.unique and not self.partial_unique:
             args.append("unique=True")
-        if self.index:
+        if self.index and not self.partial_unique:
             args.append("index=True")
         if self.has_default:
             args.append(f"default={self.default_literal}")
@@ -274,6 +305,19 @@ class FieldView:
         args.extend(self._server_default_arg())
         args.append(f"nullable={self.optional}")
         return Call("sa.Column", tuple(args)).render(8, ",")
+
+    @property
+    def foreign_key_line(self) -> str:
+        """The ``sa.ForeignKeyConstraint(...)`` of a ref in the create-table migration."""
+        return Call(
+            "sa.ForeignKeyConstraint",
+            (
+                f"[{py_str(self.name)}]",
+                f"[{py_str(self.foreign_key)}]",
+                f"name=op.f({py_str(self.foreign_key_name)})",
+                f'ondelete="{REF_ON_DELETE}"',
+            ),
+        ).render(8, ",")
 
     @property
     def constraints(self) -> list[str]:

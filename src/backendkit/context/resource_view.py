@@ -55,7 +55,7 @@ class ResourceView:
 
     @cached_property
     def fields(self) -> list[FieldView]:
-        return [FieldView(spec, self.names) for spec in self.spec.fields]
+        return [FieldView(spec, self.names, self.spec.soft_delete) for spec in self.spec.fields]
 
     @property
     def enum_fields(self) -> list[FieldView]:
@@ -81,12 +81,32 @@ class ResourceView:
     @property
     def indexed_fields(self) -> list[FieldView]:
         """Fields with an index of their own (unique+index makes it a unique index)."""
-        return [f for f in self.fields if f.index]
+        return [f for f in self.fields if f.index and not f.partial_unique]
 
     @property
     def unique_constraint_fields(self) -> list[FieldView]:
         """Unique fields enforced by a constraint rather than a unique index."""
-        return [f for f in self.fields if f.unique and not f.index]
+        return [f for f in self.fields if f.unique and not f.index and not f.partial_unique]
+
+    @property
+    def partial_unique_fields(self) -> list[FieldView]:
+        """Unique fields of a soft-deleted resource: unique among the rows not deleted."""
+        return [f for f in self.fields if f.partial_unique]
+
+    @property
+    def ref_fields(self) -> list[FieldView]:
+        """Foreign keys to other resources, each with nested routes under its parent."""
+        return [f for f in self.fields if f.parent is not None]
+
+    @property
+    def indexes(self) -> list[tuple[str, list[str], bool, bool]]:
+        """Every index the migration creates: (name, columns, unique, only rows not deleted)."""
+        found = [(f"idx_{self.table}_created_at_id", ["created_at", "id"], False, False)]
+        for field in self.fields:
+            if field.partial_unique or field.index:
+                name = f"idx_{self.table}_{field.name}"
+                found.append((name, [field.name], field.unique, field.partial_unique))
+        return found
 
     def uses(self, *types: str) -> bool:
         """Whether any field has one of TYPES (templates import only what they use)."""
@@ -143,10 +163,17 @@ class ResourceView:
 
     def factory_payload(self, *, required_only: bool = False) -> str:
         """The body of a test factory: a valid create payload built from ``n``."""
-        fields = self.required_fields if required_only else self.fields
+        chosen = self.required_fields if required_only else self.fields
+        fields = [f for f in chosen if f.parent is None]
         entries = tuple(f"{py_str(f.camel)}: {f.example}" for f in fields)
         lines = []
         if any(re.search(r"\bn\b", f.example) for f in fields):
             lines.append("    n = next(_numbers)")
         lines.append(Call("payload: dict[str, Any] = ", entries, "{", "}").render(4))
+        # A parent is made through the API unless the caller names one.
+        for ref in (f for f in chosen if f.parent is not None):
+            assert ref.parent is not None
+            lines.append(f"    if {py_str(ref.camel)} not in overrides:")
+            create = f"(await create_{ref.parent.singular}(client))"
+            lines.append(f'        payload[{py_str(ref.camel)}] = {create}["id"]')
         return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -18,11 +19,30 @@ from app.core.types import utcnow
 ModelT = TypeVar("ModelT", bound=Entity)
 
 
+@dataclass(frozen=True)
+class OwnerScope:
+    """Whose rows a query on an owned table may touch: one owner's, or (None) everyone's.
+
+    Repositories of owned tables refuse to run without one, so no query forgets it: another
+    user's row is simply not found.
+    """
+
+    owner_id: uuid.UUID | None
+
+
+EVERY_OWNER = OwnerScope(None)
+
+
 @cache
-def _read_query(model: type[Entity]) -> sa.Select[Any]:
-    """SELECT one row by id, built once per model (building it costs more than running it)."""
+def _read_query(model: type[Entity], column: str | None) -> sa.Select[Any]:
+    """SELECT one row by id, built once per model (building it costs more than running it).
+
+    With COLUMN, only a row whose COLUMN equals the ``owner_id`` parameter.
+    """
     table = model.__table__
     query = sa.select(table).where(table.c.id == sa.bindparam("id"))
+    if column is not None:
+        query = query.where(table.c[column] == sa.bindparam("owner_id"))
     if issubclass(model, SoftDeletable):
         query = query.where(model.deleted_at.is_(None))
     return query
@@ -35,9 +55,12 @@ class Repository(Generic[ModelT]):
     # Columns clients may sort by: a whitelist, so ?sort= cannot reach arbitrary columns.
     sortable: ClassVar[Collection[str]] = ("created_at", "updated_at")
     default_sort: ClassVar[str] = "-created_at"
+    # The column naming a row's owner (owned resources): every query is scoped by it.
+    owner_column: ClassVar[str | None] = None
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, scope: OwnerScope | None = None) -> None:
         self.session = session
+        self.scope = scope
 
     @classmethod
     def sort_keys(cls, value: str | None) -> list[SortKey]:
@@ -45,27 +68,45 @@ class Repository(Generic[ModelT]):
         return parse_sort(value, cls.sortable, cls.default_sort)
 
     @classmethod
-    def _visible(cls) -> list[sa.ColumnElement[bool]]:
-        """Conditions every query adds: soft-deleted rows are gone for clients."""
-        if issubclass(cls.model, SoftDeletable):
-            return [cls.model.deleted_at.is_(None)]
-        return []
+    def _owner_id(cls, scope: OwnerScope | None) -> uuid.UUID | None:
+        """The owner SCOPE limits rows to (None: every owner); owned tables require a scope."""
+        if cls.owner_column is None:
+            return None
+        if scope is None:
+            raise TypeError(f"{cls.__name__} holds owned rows: pass an OwnerScope")
+        return scope.owner_id
 
     @classmethod
-    async def read(cls, database: Database, id: uuid.UUID) -> sa.Row[Any] | None:
+    def _visible(cls, scope: OwnerScope | None = None) -> list[sa.ColumnElement[bool]]:
+        """Conditions every query adds: soft-deleted rows are gone, other owners' rows hidden."""
+        conditions: list[sa.ColumnElement[bool]] = []
+        if issubclass(cls.model, SoftDeletable):
+            conditions.append(cls.model.deleted_at.is_(None))
+        owner_id = cls._owner_id(scope)
+        if owner_id is not None and cls.owner_column is not None:
+            conditions.append(getattr(cls.model, cls.owner_column) == owner_id)
+        return conditions
+
+    @classmethod
+    async def read(
+        cls, database: Database, id: uuid.UUID, scope: OwnerScope | None = None
+    ) -> sa.Row[Any] | None:
         """The row with ID as plain columns, or None: the hot read path.
 
         No session, no ORM object and no transaction: a third fewer CPU cycles per request
         than ``get``. For reads that answer a client; use ``get`` to change the row.
         """
+        owner_id = cls._owner_id(scope)
+        column = cls.owner_column if owner_id is not None else None
+        parameters = {"id": id} if column is None else {"id": id, "owner_id": owner_id}
         async with database.read_engine.connect() as connection:
-            result = await connection.execute(_read_query(cls.model), {"id": id})
+            result = await connection.execute(_read_query(cls.model, column), parameters)
             row: sa.Row[Any] | None = result.first()
             return row
 
     async def get(self, id: uuid.UUID) -> ModelT | None:
-        """The row with ID, or None."""
-        visible = self._visible()
+        """The row with ID (within this repository's owner scope), or None."""
+        visible = self._visible(self.scope)
         if not visible:
             row: ModelT | None = await self.session.get(self.model, id)
             return row
@@ -74,11 +115,11 @@ class Repository(Generic[ModelT]):
 
     @classmethod
     def _page_clauses(
-        cls, sort: Sequence[SortKey], filters: Mapping[str, Any]
+        cls, sort: Sequence[SortKey], filters: Mapping[str, Any], scope: OwnerScope | None = None
     ) -> tuple[list[sa.ColumnElement[bool]], list[sa.UnaryExpression[Any]]]:
-        """The WHERE conditions (equality filters) and ORDER BY of a page."""
+        """The WHERE conditions (equality filters, owner scope) and ORDER BY of a page."""
         conditions = [getattr(cls.model, column) == value for column, value in filters.items()]
-        conditions.extend(cls._visible())
+        conditions.extend(cls._visible(scope))
         order_by: list[sa.UnaryExpression[Any]] = []
         for key in sort:
             column = getattr(cls.model, key.column)
@@ -91,7 +132,7 @@ class Repository(Generic[ModelT]):
         self, *, page: PageParams, sort: Sequence[SortKey], filters: Mapping[str, Any]
     ) -> tuple[Sequence[ModelT], int]:
         """One page of rows matching FILTERS (equality), and how many match in all."""
-        conditions, order_by = self._page_clauses(sort, filters)
+        conditions, order_by = self._page_clauses(sort, filters, self.scope)
         query = (
             sa.select(self.model)
             .where(*conditions)
@@ -112,9 +153,13 @@ class Repository(Generic[ModelT]):
         page: PageParams,
         sort: Sequence[SortKey],
         filters: Mapping[str, Any],
+        scope: OwnerScope | None = None,
     ) -> tuple[Sequence[sa.Row[Any]], int]:
-        """Like ``list_page``, as plain rows read outside any session: the hot list path."""
-        conditions, order_by = cls._page_clauses(sort, filters)
+        """Like ``list_page``, as plain rows read outside any session: the hot list path.
+
+        SCOPE limits the rows to one owner's (required for owned tables).
+        """
+        conditions, order_by = cls._page_clauses(sort, filters, scope)
         table = cls.model.__table__
         query = (
             sa.select(table)

@@ -65,11 +65,18 @@ class Pagination(CamelModel):
     has_more: bool
 
 
+class CursorPagination(CamelModel):
+    """Where a keyset page ends: pass ``nextCursor`` as ``?cursor=`` for the next one."""
+
+    next_cursor: str | None
+    has_more: bool
+
+
 class ListEnvelope(CamelModel, Generic[T]):
-    """A page of a collection."""
+    """A page of a collection (offset pagination, or keyset with ``?cursor=``)."""
 
     data: list[T]
-    pagination: Pagination
+    pagination: Pagination | CursorPagination
     meta: Meta = Field(default_factory=Meta.now)
 
 
