@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import GeneratedProject, ProjectVenv
-from tests.e2e.live_auth import access_token, has_jwt_auth
+from tests.e2e.live_auth import admin_token, has_jwt_auth
 from tests.e2e.live_server import running_service
 from tests.e2e.projects import run_tool
 
@@ -24,7 +24,8 @@ def fuzz(name: str, database: str, generated: GeneratedProject, venv_of: Project
     project = generated(name)
     venv = venv_of(project)
     with running_service(venv, project, database, **UNLIMITED) as base:
-        token = [access_token(base)] if has_jwt_auth(project) else []
+        # An administrator reaches every operation; a user's 403s would hide most of them.
+        token = [admin_token(venv, project, database, base)] if has_jwt_auth(project) else []
         result = run_tool(venv, project, str(FUZZER), base, str(EXAMPLES), *token, timeout=600)
     lines = result.stdout.strip().splitlines()
     assert lines, f"the fuzzer printed nothing:\n{result.stderr[-6000:]}"
