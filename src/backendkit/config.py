@@ -17,17 +17,23 @@ CI = Literal["github", "none"]
 
 # Choices the templates do not build yet. Refused with a message rather than silently ignored;
 # each later feature removes its entry here.
-NOT_BUILT_YET: dict[str, dict[str, str]] = {
-    "auth": {"jwt": "JWT auth is not built yet; use --auth none"},
-}
+NOT_BUILT_YET: dict[str, dict[str, str]] = {}
 DEFAULTS: dict[str, Any] = {
     "db": "sqlite",
-    "auth": "none",
+    "auth": "jwt",
     "cache": "none",
     "deploy": ("docker", "k8s"),
     "ci": "github",
 }
 USER_FIELDS = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
+# With --auth jwt a `user` resource is also the account people sign in with: these columns
+# (name: type, and what an enum must offer) are what sign-in, roles and /users/me rely on.
+AUTH_USER_COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
+    "email": ("email", frozenset()),
+    "name": ("str", frozenset()),
+    "role": ("enum", frozenset({"user", "admin"})),
+    "is_active": ("bool", frozenset()),
+}
 
 
 class ResourceSpec(BaseModel):
@@ -148,6 +154,20 @@ class ServiceConfig(BaseModel):
         if clashes:
             raise ValueError(f"resources share a table name: {', '.join(clashes)}")
         for resource in self.resources:
+            if resource.name == "user" and self.auth == "jwt":
+                _check_auth_user(resource)
+            if resource.owned and "owner_id" in {f.column for f in resource.fields}:
+                raise ValueError(
+                    f"resource {resource.name!r} is --owned: owner_id is set by the service, "
+                    "do not declare it"
+                )
+            owned = {r.name for r in self.resources if r.owned}
+            refs = [f.ref for f in resource.fields if f.ref]
+            if (resource.owned and refs) or owned & set(refs):
+                raise ValueError(
+                    f"resource {resource.name!r}: ref fields to or from --owned resources "
+                    "are not built yet"
+                )
             if resource.owned and self.auth != "jwt":
                 raise ValueError(
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
@@ -165,6 +185,40 @@ class ServiceConfig(BaseModel):
             "deploy": list(self.deploy),
             "ci": self.ci,
         }
+
+
+def _check_auth_user(resource: ResourceSpec) -> None:
+    """Refuse a `user` resource that lacks a column sign-in needs (it is the auth user)."""
+    declared = {f.column: f for f in resource.fields}
+    missing = []
+    for column, (type_, choices) in AUTH_USER_COLUMNS.items():
+        field = declared.get(column)
+        if field is None or field.type != type_ or not choices <= set(field.choices):
+            missing.append(column)
+        elif field.optional and column in {"email", "name"}:
+            missing.append(f"{column} (required)")
+    email = declared.get("email")
+    if email is not None and "email" not in missing and not email.unique:
+        missing.append("email (unique)")
+    # Registration sets only the sign-in columns: any other must be optional or defaulted.
+    unfilled = sorted(
+        f.column
+        for f in resource.fields
+        if f.column not in AUTH_USER_COLUMNS and not f.optional and f.default is None
+    )
+    if unfilled:
+        raise ValueError(
+            f"resource 'user' is the sign-in account with --auth jwt: registration cannot fill "
+            f"{', '.join(unfilled)}; make it :optional or give it a default"
+        )
+    reserved = sorted({"password", "password_hash"} & set(declared))
+    if reserved:
+        raise ValueError(f"resource 'user' cannot declare {', '.join(reserved)}: auth owns it")
+    if missing:
+        raise ValueError(
+            f"resource 'user' is the sign-in account with --auth jwt and needs {USER_FIELDS!r}; "
+            f"missing or different: {', '.join(missing)}"
+        )
 
 
 def _refs_point_backwards(resources: tuple[ResourceSpec, ...]) -> None:
