@@ -45,6 +45,8 @@ def test_migration_follows_the_current_head(project: Path) -> None:
     [
         (["shop"], "resource 'shop' already exists"),
         (["item", "order:ref(missing)"], "no resource 'missing' in this project"),
+        (["item", "item:ref(item)"], "a resource cannot ref itself"),
+        (["item", "a:ref(shop)", "b:ref(shop)"], "one ref per parent resource"),
         (["item", "qty:int=abc"], "default 'abc' is not a valid int"),
         (["class"], "Python keyword"),
         (["items"], "name resources in the singular"),
@@ -80,3 +82,36 @@ def test_dry_run_writes_nothing(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "nothing written" in result.stdout
     assert {p: (project / p).read_bytes() for p in tree(project)} == before
+
+
+def test_a_child_brings_its_nested_routes_and_edits_none_of_its_parent(project: Path) -> None:
+    before = {p: (project / p).read_bytes() for p in tree(project)}
+    result = run_cli("add", "resource", "order", "shop:ref(shop)", "total:int", cwd=project)
+    assert result.returncode == 0, result.stderr
+    changed = {p for p in before if (project / p).read_bytes() != before[p]}
+    assert changed == {".backendkit/state.yml", ".backendkit/baseline.zip"}
+    router = (project / "app/order/router.py").read_text()
+    assert '"/shops/{id}/orders"' in router
+    assert "nested_router = APIRouter(" in router
+    model = (project / "app/order/models.py").read_text()
+    assert 'sa.ForeignKey("shops.id", ondelete="RESTRICT"), index=True' in model
+    (migration,) = (project / "migrations/versions").glob("*_create_orders.py")
+    text = migration.read_text()
+    assert 'name=op.f("fk_orders_shop_id_shops")' in text
+    assert 'op.f("idx_orders_shop_id")' in text
+    assert 'op.f("idx_orders_created_at_id"), "orders", ["created_at", "id"]' in text
+    assert (project / "tests/order/test_order_relations.py").is_file()
+    assert not (project / "tests/shop/test_shop_relations.py").exists()
+    assert run_cli("check", "--strict", cwd=project).returncode == 0
+
+
+def test_soft_deleted_unique_fields_get_partial_unique_indexes(project: Path) -> None:
+    result = run_cli("add", "resource", "member", "email:email:unique", "--soft-delete",
+                     cwd=project)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    model = (project / "app/member/models.py").read_text()
+    assert "unique=True,\n    sqlite_where=Member.deleted_at.is_(None)" in model
+    (migration,) = (project / "migrations/versions").glob("*_create_members.py")
+    text = migration.read_text()
+    assert 'postgresql_where=sa.text("deleted_at IS NULL")' in text
+    assert "sa.UniqueConstraint" not in text

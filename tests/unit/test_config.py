@@ -63,3 +63,51 @@ def test_config_file_that_does_not_parse(tmp_path: Path) -> None:
     bad.write_text("name: [unclosed\n")
     with pytest.raises(UsageError, match="does not parse"):
         read_config_file(bad)
+
+
+def test_refs_follow_their_parents_in_one_config() -> None:
+    config = build_config(
+        {
+            "name": "shop",
+            "auth": "none",
+            "resources": [
+                {"name": "category", "fields": "name:str"},
+                {"name": "product", "fields": "name:str category:ref(category)"},
+                {"name": "review", "fields": "product:ref(product) rating:int:optional"},
+            ],
+        }
+    )
+    (ref,) = config.resources[2].refs
+    assert (ref.name, ref.ref, ref.column) == ("product", "product", "product_id")
+
+
+@pytest.mark.parametrize(
+    ("resources", "message"),
+    [
+        (
+            [{"name": "product", "fields": "category:ref(category)"}, {"name": "category"}],
+            "field 'category:ref(category)' of 'product': 'category' must be declared before "
+            "'product'",
+        ),
+        (
+            [{"name": "product", "fields": "category:ref(category)"}],
+            "no resource 'category' (declared before it: none)",
+        ),
+        (
+            [{"name": "category", "fields": "parent:ref(category):optional"}],
+            "resources.0: field 'parent:ref(category):optional': a resource cannot ref itself",
+        ),
+        (
+            [
+                {"name": "user", "fields": "name:str"},
+                {"name": "post", "fields": "author:ref(user) editor:ref(user)"},
+            ],
+            "field 'editor:ref(user)': 'post' already refs 'user'; one ref per parent resource",
+        ),
+    ],
+)
+def test_bad_refs_are_one_line_errors(resources: list[dict[str, str]], message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        build_config({"name": "shop", "auth": "none", "resources": resources})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -82,6 +82,11 @@ def test_round_trips_through_its_token(token: str) -> None:
         ("j:json={}", "cannot have a default"),
         ("n:int(4)", "takes no arguments"),
         ("c:ref(../x)", "invalid resource name"),
+        ("c:ref(categories)", "name resources in the singular"),
+        ("c:ref()", "resource name is empty"),
+        ("c:ref(a,b)", "ref takes one resource"),
+        ("c:ref", "ref takes one resource, e.g. ref(category)"),
+        ("c:ref(category)=x", "a ref field cannot have a default"),
     ],
 )
 def test_errors_name_the_token(token: str, message: str) -> None:
@@ -106,3 +111,14 @@ def test_split_fields_honours_quotes() -> None:
 def test_uuid_default() -> None:
     value = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
     assert parse_field(f"k:uuid={value}").default == uuid.UUID(value)
+
+
+def test_ref_and_its_column_cannot_both_be_declared() -> None:
+    with pytest.raises(UsageError, match="declared twice"):
+        parse_fields(["category_id:uuid", "category:ref(category)"])
+
+
+def test_optional_ref_round_trips() -> None:
+    spec = parse_field("category:ref(category):optional")
+    assert (spec.ref, spec.optional, spec.column) == ("category", True, "category_id")
+    assert spec.to_token() == "category:ref(category):optional"
