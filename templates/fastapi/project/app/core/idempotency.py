@@ -276,6 +276,17 @@ class IdempotencyMiddleware:
 
         record = Record(fingerprint)
         chunks: list[bytes] = []
+        settled = False
+
+        async def settle() -> None:
+            # Before the last byte reaches the client: a retry it sends at once must see it.
+            nonlocal settled
+            settled = True
+            record.body = b"".join(chunks)
+            if record.status is None or record.status >= 500 or len(record.body) > MAX_STORED_BODY:
+                await self.store.release(key, claim)
+            else:
+                await self.store.store(key, record, claim)
 
         async def capturing_send(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -285,15 +296,15 @@ class IdempotencyMiddleware:
                 ]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await settle()
             await send(message)
 
         try:
             await self.app(scope, replay_receive, capturing_send)
         except BaseException:
-            await self.store.release(key, claim)
+            if not settled:
+                await self.store.release(key, claim)
             raise
-        record.body = b"".join(chunks)
-        if record.status is None or record.status >= 500 or len(record.body) > MAX_STORED_BODY:
-            await self.store.release(key, claim)
-        else:
-            await self.store.store(key, record, claim)
+        if not settled:
+            await settle()
