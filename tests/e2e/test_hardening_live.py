@@ -8,12 +8,14 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+from uuid import uuid4
 
 import pytest
 
 from tests.e2e.conftest import GeneratedProject, ProjectVenv
 from tests.e2e.live_auth import PASSWORD, has_jwt_auth
 from tests.e2e.live_server import Reply, request, running_service
+from tests.e2e.projects import check_tool
 
 pytestmark = pytest.mark.e2e
 
@@ -140,3 +142,56 @@ def test_a_live_service_is_hardened_on_postgres(
     fresh_postgres_database: str, generated: GeneratedProject, project_venv: ProjectVenv
 ) -> None:
     probe("user", fresh_postgres_database, generated, project_venv)
+
+
+def test_replicas_share_limits_and_idempotency_keys_through_redis(
+    redis_url: str, generated: GeneratedProject, project_venv: ProjectVenv, tmp_path: Path
+) -> None:
+    project = generated("user")
+    venv = project_venv(project)
+    shared = {
+        **SETTINGS,
+        "REDIS_URL": redis_url,
+        "APP_NAME": f"e2e-{uuid4().hex[:8]}",  # the key namespace: nothing left from other runs
+        "RATE_LIMIT_PER_MINUTE": "8",
+    }
+    database = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    with (
+        running_service(venv, project, database, **shared) as first,
+        running_service(venv, project, database, **shared) as second,
+    ):
+        account = {"email": "replica@example.com", "password": PASSWORD, "name": "Replica"}
+        key = {"Idempotency-Key": "replicated-1"}
+        created = request("POST", f"{first}/api/v1/auth/register", account, key)
+        assert created.status == 201, created.body
+        replayed = request("POST", f"{second}/api/v1/auth/register", account, key)
+        assert replayed.status == 201
+        assert replayed.headers["Idempotent-Replayed"] == "true"
+        assert replayed.body["data"] == created.body["data"]
+        # Two requests so far; the shared count reaches the limit of 8 across both replicas.
+        statuses = [
+            request("GET", f"{base}/api/v1/nothing-here").status
+            for base in (first, second, first, second, first, second, first)
+        ]
+    assert statuses == [404] * 6 + [429]
+
+
+def test_generated_redis_tests_run_against_redis(
+    redis_url: str, generated: GeneratedProject, project_venv: ProjectVenv
+) -> None:
+    project = generated("user")
+    result = check_tool(
+        project_venv(project),
+        project,
+        "-m",
+        "pytest",
+        "-q",
+        "-rs",
+        "-p",
+        "no:cacheprovider",
+        "tests/core/test_hardening.py",
+        "tests/core/test_rate_limit.py",
+        REDIS_URL=redis_url,
+    )
+    assert " passed" in result.stdout
+    assert "skipped" not in result.stdout, result.stdout
