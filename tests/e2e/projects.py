@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.e2e.venv import Venv
 
-# Every field type and modifier the field syntax has (ref arrives with add resource).
+# Every field type and modifier the field syntax has but ref (see the catalog project).
 EVERY_FIELD_TYPE = " ".join(
     [
         "title:str(3)",
@@ -119,6 +119,29 @@ PROJECTS: dict[str, ProjectSpec] = {
         unique_field="reference",
         invalid={"quantityDelta": "many", "reason": "theft"},
         invalid_fields=("quantityDelta", "reason", "reference"),
+    ),
+    # A ref chain added one resource at a time: category <- product <- review. The product has
+    # every field type besides its ref; reviews are soft-deleted with a unique field.
+    "catalog": ProjectSpec(
+        args=("category", "--crud", "--fields", "name:str(80):unique", "--auth", "none"),
+        then=(
+            ("add", "resource", "product", "category:ref(category)", *EVERY_FIELD_TYPE.split()),
+            (
+                "add",
+                "resource",
+                "review",
+                "product:ref(product)",
+                "rating:int:index",
+                "author_email:email:unique",
+                "body:text:optional",
+                "--soft-delete",
+            ),
+        ),
+        collection="/api/v1/categories",
+        valid={"name": "Lamps"},
+        unique_field="name",
+        invalid={"name": "", "colour": "red"},
+        invalid_fields=("name", "colour"),
     ),
 }
 
