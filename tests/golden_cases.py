@@ -1,6 +1,7 @@
 """The generated trees pinned by golden snapshots, and how to (deliberately) update them.
 
 Update after a reviewed template change with:  python -m tests.golden_cases --update
+(one case only: python -m tests.golden_cases --update --case NAME)
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from backendkit.config_file import build_config
+from backendkit.add_resource import add_resource
+from backendkit.config_file import build_config, build_resource
 from backendkit.generate import new_service
+from backendkit.project import Project
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 HEADER = "# golden snapshot: {case}. Update only with: python -m tests.golden_cases --update\n"
 SEPARATOR = "=" * 20
 # .env holds the per-project random secret; the baseline is a zip of the other files.
 UNPINNED = {".env", ".backendkit/baseline.zip"}
+# A case with "add" pins only the files `backendkit add resource` writes into its project.
+ADD = "add"
 
 CASES: dict[str, dict[str, object]] = {
     "user-crud": {
@@ -35,17 +40,39 @@ CASES: dict[str, dict[str, object]] = {
             }
         ],
     },
+    # The last link of a ref chain, soft-deleted, added to an existing project.
+    "review-add-resource": {
+        "name": "shop",
+        "auth": "none",
+        "resources": [
+            {"name": "category", "fields": "name:str:unique"},
+            {"name": "product", "fields": "name:str category:ref(category)"},
+        ],
+        ADD: {
+            "name": "review",
+            "fields": "product:ref(product) rating:int:index author_email:email:unique "
+                      "body:text:optional",
+            "soft_delete": True,
+        },
+    },
 }  # fmt: skip
 
 
 def render_case(case: str) -> dict[str, str]:
     """The files a case generates: relative path -> text."""
-    config = build_config(dict(CASES[case]))
+    values = dict(CASES[case])
+    added = values.pop(ADD, None)
+    config = build_config(values)
     with tempfile.TemporaryDirectory() as tmp:
-        generation = new_service(config, Path(tmp) / config.name, dry_run=True)
+        target = Path(tmp) / config.name
+        if isinstance(added, dict):
+            new_service(config, target)
+            files = add_resource(Project.find(target), build_resource(added), dry_run=True).files
+        else:
+            files = new_service(config, target, dry_run=True).files
     return {
         f.path: f.content.decode()
-        for f in sorted(generation.files, key=lambda f: f.path)
+        for f in sorted(files, key=lambda f: f.path)
         if f.path not in UNPINNED
     }
 
@@ -92,12 +119,13 @@ def parse_snapshot(text: str) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--update", action="store_true", help="rewrite every snapshot")
+    parser.add_argument("--case", choices=sorted(CASES), help="update this case's snapshot only")
     args = parser.parse_args()
     if not args.update:
         parser.print_help()
         return 2
     GOLDEN_DIR.mkdir(exist_ok=True)
-    for case in CASES:
+    for case in [args.case] if args.case else CASES:
         snapshot_path(case).write_text(dump_snapshot(case, render_case(case)))
         print(f"updated {snapshot_path(case).relative_to(Path.cwd())}")
     return 0
