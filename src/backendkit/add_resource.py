@@ -37,6 +37,12 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
     existing = [r.name for r in project.state.resources]
     if spec.name in existing:
         raise UsageError(f"resource {spec.name!r} already exists in this project")
+    if spec.name == "user" and project.config().auth == "jwt":
+        # The project was made without one, so JWT auth built its own users table.
+        raise UsageError(
+            "this project's users are JWT auth's accounts (app/auth): a 'user' resource can "
+            "only be made with the project (backendkit new user --crud)"
+        )
     for field in spec.fields:
         if field.ref and field.ref not in {*existing, spec.name}:
             known = ", ".join(existing) or "none yet"

@@ -168,6 +168,14 @@ class ServiceConfig(BaseModel):
                     f"resource {resource.name!r}: ref fields to or from --owned resources "
                     "are not built yet"
                 )
+            names = [r.name for r in self.resources]
+            if (
+                resource.owned
+                and "user" in names
+                and names.index("user") > names.index(resource.name)
+            ):
+                # owner_id is a foreign key to users: that table's migration must come first.
+                raise ValueError(f"resource {resource.name!r} is --owned: declare 'user' before it")
             if resource.owned and self.auth != "jwt":
                 raise ValueError(
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"

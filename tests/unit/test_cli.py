@@ -45,10 +45,14 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_choice_not_built_yet_is_refused_not_ignored(tmp_path: Path) -> None:
-    result = run_cli("new", "shop", "--auth", "jwt", "--no-git", cwd=tmp_path)
+def test_jwt_user_resource_without_sign_in_columns_is_refused(tmp_path: Path) -> None:
+    args = ("new", "user", "--crud", "--fields", "email:email name:str", "--no-git")
+    result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2
-    assert "not built yet" in result.stderr
+    assert "sign-in account" in result.stderr
+    assert "role, is_active, email (unique)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_new_writes_the_project_and_refuses_to_overwrite(tmp_path: Path) -> None:
