@@ -170,10 +170,4 @@ class ResourceView:
         if any(re.search(r"\bn\b", f.example) for f in fields):
             lines.append("    n = next(_numbers)")
         lines.append(Call("payload: dict[str, Any] = ", entries, "{", "}").render(4))
-        # A parent is made through the API unless the caller names one.
-        for ref in (f for f in chosen if f.parent is not None):
-            assert ref.parent is not None
-            lines.append(f"    if {py_str(ref.camel)} not in overrides:")
-            create = f"(await create_{ref.parent.singular}(client))"
-            lines.append(f'        payload[{py_str(ref.camel)}] = {create}["id"]')
         return "\n".join(lines)
