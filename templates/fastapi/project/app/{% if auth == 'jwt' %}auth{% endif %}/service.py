@@ -112,8 +112,10 @@ async def refresh(session: AsyncSession, keys: TokenKeys, token: str) -> TokenPa
         .execution_options(synchronize_session=False)
     )
     if getattr(rotated, "rowcount", 0) != 1:
+        # Read before the rollback, which expires every loaded object.
+        family_id = stored.family_id
         await session.rollback()
-        await _revoke_family(session, stored.family_id)
+        await _revoke_family(session, family_id)
         raise unauthorized(INVALID_REFRESH)
     pair = await _issue(session, keys, user, family_id=stored.family_id)
     await session.commit()
