@@ -96,10 +96,12 @@ class MemoryRecords:
         self._records.pop(key, None)
 
     def _evict(self, now: float) -> None:
+        # Expired records first; then the oldest tenth at once (one sweep per many keys).
         for key in [k for k, (expires, _) in self._records.items() if expires <= now]:
             del self._records[key]
-        while len(self._records) >= self.max_keys:
-            del self._records[next(iter(self._records))]
+        if len(self._records) >= self.max_keys:
+            for key in list(self._records)[: max(1, self.max_keys // 10)]:
+                del self._records[key]
 
 
 @dataclass(frozen=True)

@@ -65,12 +65,14 @@ class MemoryLimiter:
         return Decision(count <= limit, limit, max(0, limit - count), reset)
 
     def _evict(self, current: int) -> None:
-        # Drop finished windows first; if every key is live, drop the oldest ones.
+        # Drop finished windows first; if every key is live, drop the oldest tenth at once,
+        # so that a flood of new clients costs one sweep per many keys, not one per key.
         stale = [k for k, (w, _) in self._counts.items() if w != current]
         for key in stale:
             del self._counts[key]
-        while len(self._counts) >= self.max_keys:
-            del self._counts[next(iter(self._counts))]
+        if len(self._counts) >= self.max_keys:
+            for key in list(self._counts)[: max(1, self.max_keys // 10)]:
+                del self._counts[key]
 
 
 class Limiter:
