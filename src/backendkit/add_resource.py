@@ -51,7 +51,7 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
                 f"(resources: {known})"
             )
     resources = [*project.config().resources, spec]
-    config = project.config({"resources": [r.model_dump() for r in resources]})
+    config = project.config({"resources": resources})
     migrations = {**project.migrations(), spec.name: _next_migration(project, spec.name)}
     files = render_resource(config, migrations, template, spec.name)
     clashes = sorted(f.path for f in files if (project.root / f.path).exists())

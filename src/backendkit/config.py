@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from backendkit.fields import FieldSpec, parse_field, parse_fields, split_fields
 from backendkit.naming import ResourceNames, validate_resource_name, validate_service_name
+from backendkit.records import FrozenRecord
 
 Database = Literal["sqlite", "postgres"]
 Auth = Literal["jwt", "none"]
@@ -36,41 +35,38 @@ AUTH_USER_COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
-class ResourceSpec(BaseModel):
+class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
     """One resource of a service: its name, fields and behaviours."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     fields: tuple[FieldSpec, ...] = ()
     owned: bool = False
     soft_delete: bool = False
 
-    @field_validator("name")
     @classmethod
-    def _valid_name(cls, value: str) -> str:
-        return validate_resource_name(value)
-
-    @field_validator("fields", mode="before")
-    @classmethod
-    def _parse_tokens(cls, value: Any) -> Any:
-        """Accept the command-line syntax: one string, or a list of tokens."""
+    def prepare(cls, data: Any) -> Any:
+        """Accept the command-line field syntax: one string, or a list of tokens."""
+        if not isinstance(data, dict) or "fields" not in data:
+            return data
+        value = data["fields"]
         if isinstance(value, str):
-            return tuple(parse_fields(split_fields(value)))
-        if isinstance(value, list | tuple):
-            return tuple(parse_field(v) if isinstance(v, str) else v for v in value)
-        return value
+            value = tuple(parse_fields(split_fields(value)))
+        elif isinstance(value, list | tuple):
+            value = tuple(parse_field(v) if isinstance(v, str) else v for v in value)
+        return {**data, "fields": value}
 
-    @model_validator(mode="after")
-    def _unique_columns(self) -> ResourceSpec:
+    def __post_init__(self) -> None:
+        validate_resource_name(self.name)
+        self._unique_columns()
+        self._refs_supported()
+
+    def _unique_columns(self) -> None:
         columns = [f.column for f in self.fields]
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
             raise ValueError(f"fields of {self.name!r} repeat: {', '.join(duplicates)}")
-        return self
 
-    @model_validator(mode="after")
-    def _refs_supported(self) -> ResourceSpec:
+    def _refs_supported(self) -> None:
         parents: set[str] = set()
         for field in self.fields:
             if field.ref is None:
@@ -87,7 +83,6 @@ class ResourceSpec(BaseModel):
                     "one ref per parent resource"
                 )
             parents.add(field.ref)
-        return self
 
     @property
     def refs(self) -> tuple[FieldSpec, ...]:
@@ -102,13 +97,11 @@ class ResourceSpec(BaseModel):
     def with_default_fields(cls, name: str) -> ResourceSpec:
         """A resource with the fields a resource of that name usually needs."""
         fields = USER_FIELDS if name == "user" else "name:str"
-        return cls(name=name, fields=fields)  # type: ignore[arg-type]
+        return cls.model_validate({"name": name, "fields": fields})
 
 
-class ServiceConfig(BaseModel):
+class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
     """Everything that decides what a service's files are."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     db: Database = DEFAULTS["db"]
@@ -116,35 +109,37 @@ class ServiceConfig(BaseModel):
     cache: Cache = DEFAULTS["cache"]
     deploy: tuple[DeployTarget, ...] = DEFAULTS["deploy"]
     ci: CI = DEFAULTS["ci"]
-    resources: tuple[ResourceSpec, ...] = Field(default=())
+    resources: tuple[ResourceSpec, ...] = ()
 
-    @field_validator("name")
     @classmethod
-    def _valid_name(cls, value: str) -> str:
-        return validate_service_name(value)
+    def prepare(cls, data: Any) -> Any:
+        """Accept ``docker,k8s`` and ``none`` for deploy, and resources in the field syntax."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        deploy = data.get("deploy")
+        if isinstance(deploy, str):
+            deploy = [] if deploy.strip() in {"", "none"} else deploy.split(",")
+        if isinstance(deploy, list | tuple):
+            items = [str(v).strip() for v in deploy]
+            data["deploy"] = tuple(sorted(set(items), key=items.index))
+        if isinstance(data.get("resources"), list | tuple):
+            data["resources"] = [ResourceSpec.prepare(r) for r in data["resources"]]
+        return data
 
-    @field_validator("deploy", mode="before")
-    @classmethod
-    def _parse_deploy(cls, value: Any) -> Any:
-        """Accept ``docker,k8s`` and ``none`` as well as a list."""
-        if isinstance(value, str):
-            value = [] if value.strip() in {"", "none"} else value.split(",")
-        if isinstance(value, list | tuple):
-            items = [str(v).strip() for v in value]
-            return tuple(sorted(set(items), key=items.index))
-        return value
+    def __post_init__(self) -> None:
+        validate_service_name(self.name)
+        self._built_choices_only()
+        self._resources_consistent()
 
-    @model_validator(mode="after")
-    def _built_choices_only(self) -> ServiceConfig:
+    def _built_choices_only(self) -> None:
         for key, refused in NOT_BUILT_YET.items():
             value = getattr(self, key)
             for choice in value if isinstance(value, tuple) else (value,):
                 if choice in refused:
                     raise ValueError(f"{key}={choice}: {refused[choice]}")
-        return self
 
-    @model_validator(mode="after")
-    def _resources_consistent(self) -> ServiceConfig:
+    def _resources_consistent(self) -> None:
         names = [r.name for r in self.resources]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
@@ -181,7 +176,6 @@ class ServiceConfig(BaseModel):
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
                 )
         _refs_point_backwards(self.resources)
-        return self
 
     def answers(self) -> dict[str, Any]:
         """The template answers: every choice except the resources."""

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from backendkit.config import ResourceSpec, ServiceConfig
 from backendkit.errors import BackendkitError, UsageError
+from backendkit.records import RecordError
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -37,8 +37,8 @@ def build_config(values: dict[str, Any], *, source: str = "") -> ServiceConfig:
     """Validate VALUES into a ServiceConfig, turning the first problem into a UsageError."""
     try:
         return ServiceConfig.model_validate(values)
-    except ValidationError as exc:
-        raise UsageError(validation_message(exc, source)) from None
+    except RecordError as exc:
+        raise UsageError(f"{source}{exc}") from None
     except BackendkitError as exc:  # raised by name and field parsers inside validators
         raise UsageError(f"{source}{exc}") from None
 
@@ -47,20 +47,5 @@ def build_resource(values: dict[str, Any]) -> ResourceSpec:
     """Validate one resource spec."""
     try:
         return ResourceSpec.model_validate(values)
-    except ValidationError as exc:
-        raise UsageError(validation_message(exc)) from None
-
-
-def validation_message(exc: ValidationError, source: str = "") -> str:
-    """One line naming the field, the problem and, for choices, what is valid."""
-    error = exc.errors()[0]
-    location = ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] in {"literal_error", "enum"}:
-        expected = error.get("ctx", {}).get("expected", "")
-        message = f"{error.get('input')!r} is not valid; choose one of: {expected}"
-    elif error["type"] == "extra_forbidden":
-        valid = ", ".join(ServiceConfig.model_fields)
-        message = f"unknown setting; valid settings: {valid}"
-    where = f"{location}: " if location else ""
-    return f"{source}{where}{message}"
+    except RecordError as exc:
+        raise UsageError(str(exc)) from None

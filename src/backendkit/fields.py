@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, model_validator
-
 from backendkit.errors import UsageError
 from backendkit.naming import validate_field_name, validate_resource_name
+from backendkit.records import FrozenRecord
 
 FieldType = Literal[
     "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid",
@@ -30,10 +29,8 @@ _TOKEN = re.compile(r"^(?P<name>[^:=()]*):(?P<type>[a-z]+)(?:\((?P<args>[^()]*)\
 _ENUM_VALUE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(FrozenRecord, frozen=True, kw_only=True):
     """One declared field of a resource."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     type: FieldType
@@ -47,13 +44,11 @@ class FieldSpec(BaseModel):
     optional: bool = False
     default: Any = None
 
-    @model_validator(mode="after")
-    def _check_type_arguments(self) -> FieldSpec:
+    def __post_init__(self) -> None:
         if self.type == "enum" and not self.choices:
             raise ValueError("enum needs values, e.g. enum(draft,active)")
         if self.type == "ref" and not self.ref:
             raise ValueError("ref needs a resource, e.g. ref(category)")
-        return self
 
     @property
     def column(self) -> str:
@@ -136,8 +131,7 @@ def parse_field(token: str) -> FieldSpec:
     try:
         return FieldSpec(**values)
     except ValueError as exc:
-        message = str(exc).splitlines()[-1].removeprefix("  Value error, ")
-        raise UsageError(f"field {token!r}: {message}") from None
+        raise UsageError(f"field {token!r}: {exc}") from None
 
 
 def _type_arguments(token: str, type_: str, args: str | None) -> dict[str, Any]:

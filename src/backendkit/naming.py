@@ -111,6 +111,16 @@ def camel(snake: str) -> str:
     return result
 
 
+def json_key(column: str) -> str:
+    """The camelCase JSON key of COLUMN, exactly as pydantic's ``to_camel`` (which the generated
+    schemas use as their alias generator) spells it; kept here so the CLI need not import pydantic.
+    """
+    if re.match(r"^[a-z]+[A-Za-z0-9]*$", column) and not re.search(r"\d[a-z]", column):
+        return column
+    pascal_form = re.sub(r"([0-9A-Za-z])_(?=[0-9A-Z])", lambda m: m.group(1), column.title())
+    return re.sub(r"(^_*[A-Z])", lambda m: m.group(1).lower(), pascal_form)
+
+
 def pascal(snake: str) -> str:
     """PascalCase of a snake_case name."""
     result: str = inflection.camelize(snake)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from backendkit.engine.template import YAML_LOADER, Ownership, RenderedFile
 from backendkit.errors import UsageError
+from backendkit.records import Record, RecordError
 
 STATE_PATH = ".backendkit/state.yml"
 YAML_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -21,28 +21,22 @@ _HEADER = (
 )
 
 
-class FileRecord(BaseModel):
+class FileRecord(Record, kw_only=True):
     """What backendkit last wrote to one path."""
-
-    model_config = ConfigDict(extra="forbid")
 
     sha256: str
     ownership: Ownership
 
 
-class Migration(BaseModel):
+class Migration(Record, kw_only=True):
     """The Alembic revision that creates a resource's table."""
-
-    model_config = ConfigDict(extra="forbid")
 
     revision: str
     down_revision: str | None
 
 
-class ResourceRecord(BaseModel):
+class ResourceRecord(Record, kw_only=True):
     """A resource as recorded: its spec in the field syntax, and its migration."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str
     fields: list[str]
@@ -51,19 +45,15 @@ class ResourceRecord(BaseModel):
     migration: Migration
 
 
-class TemplateRecord(BaseModel):
+class TemplateRecord(Record, kw_only=True):
     """Which template, at which version, rendered the project."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str
     version: str
 
 
-class ProjectState(BaseModel):
+class ProjectState(Record, kw_only=True):
     """The whole state file."""
-
-    model_config = ConfigDict(extra="forbid")
 
     schema_version: int = STATE_SCHEMA
     backendkit: str
@@ -90,7 +80,7 @@ class ProjectState(BaseModel):
             return cls.model_validate(data)
         except FileNotFoundError:
             raise UsageError(f"{project} is not a backendkit project: no {STATE_PATH}") from None
-        except (yaml.YAMLError, ValidationError) as exc:
+        except (yaml.YAMLError, RecordError) as exc:
             first = str(exc).splitlines()[0]
             raise UsageError(f"{path} is damaged: {first}") from None
 

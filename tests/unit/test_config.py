@@ -44,7 +44,7 @@ def test_one_line_errors(values: dict[str, object], message: str) -> None:
 
 
 def test_config_is_complete_before_anything_is_written() -> None:
-    assert ServiceConfig.model_config["frozen"] is True
+    assert ServiceConfig.__struct_config__.frozen is True
 
 
 def test_yaml_and_toml_config_files(tmp_path: Path) -> None:

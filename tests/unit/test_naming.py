@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from backendkit.errors import UsageError
-from backendkit.naming import ResourceNames, plural, validate_resource_name, validate_service_name
+from backendkit.naming import (
+    ResourceNames,
+    json_key,
+    plural,
+    validate_resource_name,
+    validate_service_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -60,3 +66,14 @@ def test_invalid_service_names(name: str) -> None:
 def test_invalid_resource_names(name: str, reason: str) -> None:
     with pytest.raises(UsageError, match=reason):
         validate_resource_name(name)
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["name", "is_active", "created_at", "x", "a_b_c", "item2_count", "v2", "line_2", "http_url",
+     "address_line_1", "sku"],
+)  # fmt: skip
+def test_json_key_matches_the_generated_schemas_alias_generator(column: str) -> None:
+    from pydantic.alias_generators import to_camel
+
+    assert json_key(column) == to_camel(column)

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import Any
 
-from pydantic.alias_generators import to_camel
-
 from backendkit.context.codegen import Call, inline, py_str
 from backendkit.fields import DEFAULT_DECIMAL, DEFAULT_STR_LENGTH, FieldSpec
-from backendkit.naming import ResourceNames, pascal
+from backendkit.naming import ResourceNames, json_key, pascal
 
 EMAIL_LENGTH = 320
 URL_LENGTH = 2048
@@ -63,8 +61,8 @@ class FieldView:
 
     @property
     def camel(self) -> str:
-        """The JSON key: pydantic's own to_camel, which the generated schemas use."""
-        return to_camel(self.spec.column)
+        """The JSON key, as the generated schemas' alias generator spells it."""
+        return json_key(self.spec.column)
 
     @property
     def type(self) -> str:
