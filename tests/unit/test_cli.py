@@ -89,3 +89,16 @@ def test_error_messages_keep_their_brackets(tmp_path: Path) -> None:
     result = run_cli("new", "p", "--crud", "--fields", "x:enum([a])", "--no-git", cwd=tmp_path)
     assert result.returncode == 2
     assert "x:enum([a])" in result.stderr
+
+
+def test_a_command_loads_alone_and_help_lists_them_all(tmp_path: Path) -> None:
+    from backendkit.cli.main import _command_modules
+
+    everything = _command_modules(["backendkit", "--help"])
+    assert {"new", "add", "check", "update", "migrate", "db", "loadtest", "health"} <= set(
+        everything
+    )
+    assert _command_modules(["backendkit", "check", "--json"]) == ["check"]
+    assert _command_modules(["backendkit", "nosuch"]) == everything
+    listed = run_cli("--help", cwd=tmp_path).stdout
+    assert all(f" {name} " in listed for name in everything)

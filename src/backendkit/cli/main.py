@@ -44,16 +44,27 @@ def main(
     """
 
 
-def _register_commands() -> None:
+def _command_modules(argv: list[str]) -> list[str]:
+    """The command modules to load: only the one ARGV runs, when it names one (a command builds
+    its options at start-up, so loading the rest would slow every run); all of them for
+    ``--help``, shell completion, or anything else."""
     # A new command is a new module in backendkit.cli.commands exposing a Typer `app`.
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+    completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    if len(argv) > 1 and argv[1] in names and not completing:
+        return [argv[1]]
+    return names
+
+
+def _register_commands(names: list[str]) -> None:
+    for name in names:
+        module = importlib.import_module(f"{commands.__name__}.{name}")
         sub_app = getattr(module, "app", None)
         if isinstance(sub_app, typer.Typer):
             app.add_typer(sub_app)
 
 
-_register_commands()
+_register_commands(_command_modules(sys.argv))
 
 
 def run() -> None:
