@@ -121,10 +121,12 @@ PROJECTS: dict[str, ProjectSpec] = {
         invalid_fields=("quantityDelta", "reason", "reference"),
     ),
     # A ref chain added one resource at a time: category <- product <- review. The product has
-    # every field type besides its ref; reviews are soft-deleted with a unique field.
+    # every field type besides its ref; reviews are soft-deleted with a unique field; wishes are
+    # owned (refs to or from owned resources are refused).
     "catalog": ProjectSpec(
-        args=("category", "--crud", "--fields", "name:str(80):unique", "--auth", "none"),
+        args=("category", "--crud", "--fields", "name:str(80):unique", "--auth", "jwt"),
         then=(
+            ("add", "resource", "wish", "title:str", "--owned"),
             ("add", "resource", "product", "category:ref(category)", *EVERY_FIELD_TYPE.split()),
             (
                 "add",

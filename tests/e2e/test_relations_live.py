@@ -1,5 +1,5 @@
 """A live server of a ref chain (category <- product <- review) answers nested routes, ref
-filters, sorting and keyset pagination with the documented envelopes."""
+filters, sorting and keyset pagination with the documented envelopes, to a signed-in user."""
 
 from __future__ import annotations
 
@@ -12,10 +12,18 @@ from urllib.parse import quote
 import pytest
 
 from tests.e2e.conftest import GeneratedProject, ProjectVenv
-from tests.e2e.live_server import Reply, request, running_service
+from tests.e2e.live_auth import access_token
+from tests.e2e.live_server import Reply, running_service
+from tests.e2e.live_server import request as plain_request
 
 pytestmark = pytest.mark.e2e
 API = "/api/v1"
+# Every resource route needs a signed-in user; exercise() signs in first.
+SIGNED_IN: dict[str, str] = {}
+
+
+def request(method: str, url: str, body: Any = None) -> Reply:
+    return plain_request(method, url, body, SIGNED_IN)
 
 
 def created(reply: Reply) -> dict[str, Any]:
@@ -55,6 +63,8 @@ def walk(base: str, path: str, **params: str) -> Iterator[dict[str, Any]]:
 
 
 def exercise(base: str) -> None:
+    SIGNED_IN["Authorization"] = f"Bearer {access_token(base)}"
+    assert plain_request("GET", f"{base}{API}/categories").status == 401
     lamps = created(request("POST", f"{base}{API}/categories", {"name": "Lamps"}))
     chairs = created(request("POST", f"{base}{API}/categories", {"name": "Chairs"}))
 
