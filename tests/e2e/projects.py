@@ -51,16 +51,22 @@ class ProjectSpec:
     duplicate_changes: dict[str, Any] = field(default_factory=dict)
     # backendkit commands run inside the project after it is generated.
     then: tuple[tuple[str, ...], ...] = ()
+    # Whether test_live_server's CRUD walk fits it (the auth user has its own live test).
+    live_crud: bool = True
 
 
 PROJECTS: dict[str, ProjectSpec] = {
+    # The default: JWT auth with the user resource as its accounts, plus an owned resource.
+    # Its users collection is admin-only; tests/e2e/test_auth_live.py walks it live.
     "user": ProjectSpec(
         args=("user", "--crud"),
+        then=(("add", "resource", "note", "title:str", "--owned"),),
         collection="/api/v1/users",
-        valid={"email": "ada@example.com", "name": "Ada Lovelace"},
+        valid={"email": "ada@example.com", "name": "Ada Lovelace", "password": "x" * 12},
         unique_field="email",
         invalid={"email": "not-an-email", "name": "", "role": "root", "isActive": "maybe"},
-        invalid_fields=("email", "name", "role", "isActive"),
+        invalid_fields=("email", "name", "role", "isActive", "password"),
+        live_crud=False,
     ),
     "product": ProjectSpec(
         args=(

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import GeneratedProject, ProjectVenv
-from tests.e2e.live_server import Reply, request, running_service
+from tests.e2e.live_auth import access_token, has_jwt_auth
+from tests.e2e.live_server import Reply, running_service
+from tests.e2e.live_server import request as send
 from tests.e2e.projects import PROJECTS
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +35,7 @@ def assert_error(reply: Reply, status: int, code: str, fields: list[str] | None 
     assert_meta(reply)
 
 
-@pytest.mark.parametrize("name", sorted(PROJECTS))
+@pytest.mark.parametrize("name", sorted(n for n, spec in PROJECTS.items() if spec.live_crud))
 def test_crud_over_http(
     name: str, generated: GeneratedProject, project_venv: ProjectVenv, tmp_path: Path
 ) -> None:
@@ -42,6 +44,14 @@ def test_crud_over_http(
     database = f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"
     with running_service(project_venv(project), project, database) as base:
         collection = base + spec.collection
+        # With JWT auth every resource route needs a signed-in user.
+        jwt = has_jwt_auth(project)
+        signed_in = {"Authorization": f"Bearer {access_token(base)}"} if jwt else {}
+
+        def request(
+            method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
+        ) -> Reply:
+            return send(method, url, body, {**signed_in, **(headers or {})})
 
         created = request("POST", collection, spec.valid, {"X-Request-ID": "e2e-create-1"})
         assert created.status == 201, created.body
