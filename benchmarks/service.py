@@ -4,8 +4,9 @@ Run: .venv/bin/python benchmarks/service.py [--runs 3] [--duration 8] [--json FI
 Needs wrk (Debian: apt-get install wrk) and a PostgreSQL server
 (BACKENDKIT_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
 
-It generates a service (``product --crud --db postgres --auth none``), builds or reuses the shared test
-virtualenv for it, creates and migrates a scratch database, seeds 1,000 rows, and serves it
+It generates a service (``product --crud --db postgres --auth none``), builds or reuses the
+shared test virtualenv for it, creates and migrates a scratch database, seeds 1,000 rows, and
+serves it
 with granian (2 workers). In the same run, and under the same server and workers, it serves
 a raw ASGI app doing the same read with raw asyncpg (benchmarks/service_apps/raw_asgi.py).
 It measures, with wrk at 16 connections:
