@@ -227,6 +227,18 @@ async def test_an_overlong_key_is_400(echo_client: AsyncClient) -> None:
     assert_envelope(response.json(), "VALIDATION_ERROR")
 
 
+async def test_a_redis_outage_keeps_keys_in_process(settings: Settings) -> None:
+    routes = EchoRoutes()
+    app = app_with(settings, redis_url="redis://127.0.0.1:1/0")
+    app.include_router(routes.router)
+    async with client_for(app) as client:
+        first = await client.post("/echo", content=b"{}", headers=KEY)
+        second = await client.post("/echo", content=b"{}", headers=KEY)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.headers["idempotent-replayed"] == "true"
+    assert routes.runs == 1
+
+
 async def test_replays_are_shared_through_redis(settings: Settings) -> None:
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
