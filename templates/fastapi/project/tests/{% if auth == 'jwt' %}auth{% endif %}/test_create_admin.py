@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from app.__main__ import run_command
 from app.auth.create_admin import create_admin, main
 from app.auth.models import User, UserRole
 from app.core.database import Database
@@ -40,3 +41,8 @@ async def test_a_short_password_is_refused(
 def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--email", "not-an-email"]) == 2
     assert "create-admin: email" in capsys.readouterr().err
+
+
+def test_python_m_app_names_its_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_command(["no-such-command"]) == 2
+    assert "(commands: create-admin)" in capsys.readouterr().err
