@@ -176,6 +176,13 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
                 )
         _refs_point_backwards(self.resources)
+        account = next((r for r in self.resources if r.name == "user"), None)
+        if self.auth == "jwt" and account is not None and account.refs:
+            # Registration and the nested create would both need the parent and the password.
+            raise ValueError(
+                f"field {account.refs[0].to_token()!r}: the user resource is the sign-in "
+                "account with --auth jwt and cannot have ref fields"
+            )
 
     def answers(self) -> dict[str, Any]:
         """The template answers: every choice except the resources."""

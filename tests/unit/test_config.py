@@ -111,3 +111,14 @@ def test_bad_refs_are_one_line_errors(resources: list[dict[str, str]], message: 
         build_config({"name": "shop", "auth": "none", "resources": resources})
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_the_sign_in_account_has_no_refs() -> None:
+    fields = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
+    resources = [
+        {"name": "team", "fields": "name:str"},
+        {"name": "user", "fields": fields + " team:ref(team):optional"},
+    ]
+    with pytest.raises(UsageError, match="the user resource is the sign-in account"):
+        build_config({"name": "shop", "auth": "jwt", "resources": resources})
+    assert build_config({"name": "shop", "auth": "none", "resources": resources})
