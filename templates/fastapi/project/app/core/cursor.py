@@ -78,10 +78,18 @@ def after(
 ) -> sa.ColumnElement[bool]:
     """Rows that come after CURSOR in the order SORT (then id, in the last key's direction).
 
-    ``(a > x) OR (a = x AND b > y) OR ...``: each key compared in its own direction.
+    One direction throughout is a row comparison, ``(a, id) < (x, y)``, which PostgreSQL
+    answers with a range scan of the (a, id) index; mixed directions expand to
+    ``(a > x) OR (a = x AND b < y) OR ...``.
     """
     directions = [key.descending for key in sort]
     directions.append(directions[-1] if directions else False)
+    if len(set(directions)) == 1:
+        bound = sa.tuple_(
+            *(sa.literal(v, type_=c.type) for c, v in zip(columns, cursor.values, strict=True))
+        )
+        row = sa.tuple_(*columns)
+        return row < bound if directions[0] else row > bound
     alternatives: list[sa.ColumnElement[bool]] = []
     for position, (column, descending) in enumerate(zip(columns, directions, strict=True)):
         value = cursor.values[position]
