@@ -2,7 +2,8 @@
 
 Every resource route depends on ``current_principal`` (401 without a valid access token);
 admin routes on ``require_roles("admin")``, which also re-reads the role and active flag
-from the database. Other routes trust the access token's claims for its 15 minutes.
+from the database, and so does an admin's owner scope. Other routes trust the access token's
+claims for its 15 minutes.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from app.auth.models import User, UserRole
-from app.core.database import SessionDep
+from app.core.database import DatabaseDep, SessionDep
 from app.core.repository import EVERY_OWNER, OwnerScope
 from app.core.tokens import TokenError, TokenKeys, decode_access_token
 
@@ -91,9 +93,20 @@ def require_roles(*roles: str) -> Callable[[User], Awaitable[User]]:
     return dependency
 
 
-async def owner_scope(principal: CurrentPrincipal) -> OwnerScope:
-    """The rows of owned resources the caller may touch: its own, or every one for admins."""
-    return EVERY_OWNER if principal.is_admin else OwnerScope(principal.id)
+async def owner_scope(principal: CurrentPrincipal, database: DatabaseDep) -> OwnerScope:
+    """The rows of owned resources the caller may touch: its own, or every one for admins.
+
+    An admin token is checked against the account (one indexed read, admins only): a demoted
+    or deactivated admin sees only its own rows from the next request on.
+    """
+    if not principal.is_admin:
+        return OwnerScope(principal.id)
+    query = sa.select(User.role, User.is_active).where(User.id == principal.id)
+    async with database.read_engine.connect() as connection:
+        account = (await connection.execute(query)).first()
+    if account is not None and account.is_active and account.role == UserRole.ADMIN:
+        return EVERY_OWNER
+    return OwnerScope(principal.id)
 
 
 OwnerScopeDep = Annotated[OwnerScope, Depends(owner_scope)]
