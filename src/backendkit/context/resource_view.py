@@ -79,6 +79,19 @@ class ResourceView:
         return sorted({f.name for f in self.fields if f.sortable} | {"created_at", "updated_at"})
 
     @property
+    def keyset_sortable_columns(self) -> list[str]:
+        """Columns cursor pages sort by: the sortable ones that are never NULL."""
+        return sorted(
+            {f.name for f in self.fields if f.sortable and not f.optional}
+            | {"created_at", "updated_at"}
+        )
+
+    @property
+    def nullable_sortable_columns(self) -> list[str]:
+        """Sortable columns that may be NULL: offset pages only."""
+        return sorted(f.name for f in self.fields if f.sortable and f.optional)
+
+    @property
     def indexed_fields(self) -> list[FieldView]:
         """Fields with an index of their own (unique+index makes it a unique index)."""
         return [f for f in self.fields if f.index and not f.partial_unique]
