@@ -116,3 +116,11 @@ def test_auth_none_project_has_no_auth(tmp_path: Path) -> None:
     assert not (project / "app/core/tokens.py").exists()
     assert "pyjwt" not in (project / "pyproject.toml").read_text()
     assert "password_hash" not in (project / "app/user/models.py").read_text()
+
+
+def test_update_cannot_change_auth(tmp_path: Path) -> None:
+    assert run_cli("new", "shop", "--no-git", "--defaults", cwd=tmp_path).returncode == 0
+    result = run_cli("update", "--set", "auth=none", cwd=tmp_path / "shop")
+    assert result.returncode == 2
+    assert "--set auth: cannot change after generation" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -13,7 +13,10 @@ from backendkit.errors import UsageError
 from backendkit.update_plan import Action, PlannedFile, UpdatePlan
 
 JSON_SCHEMA_ID = "backendkit.update/1"
-SETTABLE = ("db", "auth", "cache", "deploy", "ci")
+SETTABLE = ("db", "cache", "deploy", "ci")
+# Auth decides the users table and the migrations that made it, which a database may already
+# have applied: it is chosen once, with ``backendkit new --auth``.
+FIXED_AT_NEW = {"auth": "chosen once with backendkit new --auth (it shapes applied migrations)"}
 
 
 def parse_settings(items: list[str]) -> dict[str, Any]:
@@ -23,6 +26,8 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise UsageError(f"--set {item!r}: expected KEY=VALUE, e.g. --set db=postgres")
+        if key in FIXED_AT_NEW:
+            raise UsageError(f"--set {key}: cannot change after generation: {FIXED_AT_NEW[key]}")
         if key not in SETTABLE:
             raise UsageError(f"--set {key}: unknown answer; valid: {', '.join(SETTABLE)}")
         settings[key] = value
