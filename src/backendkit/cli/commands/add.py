@@ -16,6 +16,8 @@ Examples:
   backendkit add resource category --fields "name:str:unique description:text:optional"
 
   backendkit add resource status_update body:text --soft-delete --dry-run
+
+  backendkit add resource review "product:ref(product)" rating:int --soft-delete
 """
 
 
