@@ -256,9 +256,8 @@ class Repository(Generic[ModelT]):
         The cursor carries its sort, so later pages may leave ``?sort=`` out; a different one
         is a 400. Sorting is limited to NOT NULL columns: NULLs order differently per database.
         """
-        raw_values: list[Any] = []
+        made_for, raw_values = read_cursor(cursor) if cursor else ("", [])
         if cursor:
-            made_for, raw_values = read_cursor(cursor)
             keys = cls.sort_keys(made_for)
             if sort is not None and _sort_text(cls.sort_keys(sort)) != _sort_text(keys):
                 raise _bad_query("cursor", f"the cursor belongs to sort={made_for}")
@@ -272,7 +271,7 @@ class Repository(Generic[ModelT]):
         columns = [table.c[key.column] for key in keys] + [table.c.id]
         conditions, order_by = cls._page_clauses(keys, filters, scope)
         if cursor:
-            conditions.append(after(keys, columns, typed_cursor(cursor, raw_values, columns)))
+            conditions.append(after(keys, columns, typed_cursor(made_for, raw_values, columns)))
         query = sa.select(table).where(*conditions).order_by(*order_by).limit(limit + 1)
         async with database.read_engine.connect() as connection:
             rows = (await connection.execute(query)).all()
