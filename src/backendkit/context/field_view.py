@@ -312,7 +312,7 @@ class FieldView:
             (
                 f"[{py_str(self.name)}]",
                 f"[{py_str(self.foreign_key)}]",
-                f"name=op.f({py_str(self.foreign_key_name)})",
+                Call("name=op.f", (py_str(self.foreign_key_name),)),
                 f'ondelete="{REF_ON_DELETE}"',
             ),
         ).render(8, ",")
