@@ -15,10 +15,13 @@ from app.core.config import Settings, get_settings
 from app.core.database import Database
 from app.core.discovery import resource_routers
 from app.core.errors import register_error_handlers, route_methods
+from app.core.idempotency import IdempotencyMiddleware, IdempotencyStore
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.openapi import install_openapi
+from app.core.rate_limit import Limiter, RateLimitMiddleware
+from app.core.shared_store import shared_store
 
 API_PREFIX = "/api/v1"
 
@@ -29,13 +32,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     database = Database.from_settings(settings)
     collected = Metrics(database) if settings.metrics_enabled else None
+    # Rate limits and idempotency keys: in Redis when REDIS_URL is set, in-process otherwise.
+    store = shared_store(settings.redis_url, settings.app_name)
+    limiter = Limiter(store)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await store.close()
         await database.dispose()
 
-    docs = settings.docs_enabled
+    docs = settings.docs_served
     app = FastAPI(
         title="Shop",
         version=__version__,
@@ -47,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.metrics = collected
+    app.state.rate_limiter = limiter
     register_error_handlers(app)
     mounted = [("", health.router), *((API_PREFIX, r) for r in resource_routers())]
     if collected is not None:
@@ -54,19 +62,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)
     app.state.route_methods = route_methods(mounted)
-    # Added innermost first: the request context wraps everything, CORS answers preflights.
+    # Added innermost first: the request context wraps everything, CORS answers preflights,
+    # the rate limit turns floods away before any body is read, idempotency hashes bodies
+    # that the size limit already bounds.
+    app.add_middleware(
+        IdempotencyMiddleware,
+        store=IdempotencyStore(store, ttl=settings.idempotency_ttl_seconds),
+        trusted_proxies=settings.trusted_proxies,
+    )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RateLimitMiddleware,
+        limiter=limiter,
+        per_minute=settings.rate_limit_per_minute,
+        trusted_proxies=settings.trusted_proxies,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID", "Location"],
+            expose_headers=["X-Request-ID", "Location", "Retry-After", "Idempotent-Replayed"],
         )
     app.add_middleware(
         RequestContextMiddleware,
-        hsts=settings.is_production,
+        trusted_proxies=settings.trusted_proxies,
         observe=collected.observe if collected else None,
         route_templates={
             id(route): prefix + route.path

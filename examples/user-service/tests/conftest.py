@@ -17,15 +17,17 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy.engine import URL, make_url
 
 os.environ["APP_ENV"] = "test"
 
+from app.auth.models import User, UserRole
 from app.core.config import Settings
 from app.core.database import Database
 from app.core.models import Base
 from app.main import create_app
+from tests.accounts import create_account, http_client
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,7 +82,16 @@ def _migrate(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(app_env="test", database_url=database_url, db_pool_size=4)
+    # The tests never depend on a Redis: the tests that need one give the app their own.
+    # Every test request comes from one client: the rate limit tests set low limits themselves.
+    return Settings(
+        app_env="test",
+        database_url=database_url,
+        db_pool_size=4,
+        redis_url="",
+        rate_limit_per_minute=0,
+        auth_rate_limit_per_minute=0,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +117,46 @@ async def _empty_tables(database: Database) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    transport = ASGITransport(app=app)
-    async with AsyncClient(transport=transport, base_url="http://test") as http:
+async def anonymous_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client that sends no credentials."""
+    async with http_client(app) as http:
+        yield http
+
+
+@pytest.fixture
+async def user_account(database: Database) -> User:
+    """The regular user ``client`` acts as."""
+    return await create_account(database)
+
+
+@pytest.fixture
+async def client(app: FastAPI, user_account: User) -> AsyncIterator[AsyncClient]:
+    """A client signed in as a regular user (every resource route needs a signed-in user)."""
+    async with http_client(app, user_account) as http:
+        yield http
+
+
+@pytest.fixture
+async def other_account(database: Database) -> User:
+    """A second regular user: what one user owns, this one must not see."""
+    return await create_account(database)
+
+
+@pytest.fixture
+async def other_client(app: FastAPI, other_account: User) -> AsyncIterator[AsyncClient]:
+    """A client signed in as ``other_account``."""
+    async with http_client(app, other_account) as http:
+        yield http
+
+
+@pytest.fixture
+async def admin_account(database: Database) -> User:
+    """An administrator."""
+    return await create_account(database, role=UserRole.ADMIN)
+
+
+@pytest.fixture
+async def admin_client(app: FastAPI, admin_account: User) -> AsyncIterator[AsyncClient]:
+    """A client signed in as an administrator."""
+    async with http_client(app, admin_account) as http:
         yield http

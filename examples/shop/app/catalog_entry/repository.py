@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.repository import Repository
 from app.catalog_entry.models import CatalogEntry
+from app.core.repository import Repository
 
 
 class CatalogEntryRepository(Repository[CatalogEntry]):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from app.core.database import DatabaseDep, SessionDep
-from app.core.schemas import Envelope, ListEnvelope, error_responses
+from app.auth.dependencies import current_principal
 from app.catalog_entry import service
 from app.catalog_entry.schemas import (
     CatalogEntryCreate,
@@ -16,17 +15,22 @@ from app.catalog_entry.schemas import (
     CatalogEntryRead,
     CatalogEntryUpdate,
 )
+from app.core.database import DatabaseDep, SessionDep
+from app.core.schemas import Envelope, ListEnvelope, error_responses
 
-router = APIRouter(prefix="/catalog-entries", tags=["catalog-entries"])
+# Deny by default: every route needs a valid access token.
+router = APIRouter(
+    prefix="/catalog-entries", tags=["catalog-entries"], dependencies=[Depends(current_principal)]
+)
 
 
 @router.get("", summary="List catalog entries", responses=error_responses(400))
 async def list_catalog_entries(
     database: DatabaseDep, query: Annotated[CatalogEntryListQuery, Query()]
 ) -> ListEnvelope[CatalogEntryRead]:
-    """A page of catalog entries: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_catalog_entries(database=database, query=query)
-    return ListEnvelope[CatalogEntryRead](data=items, pagination=query.page_params.describe(total))
+    """A page of catalog entries (``?page=`` or ``?cursor=``), sorted, filtered."""
+    items, pagination = await service.list_catalog_entries(database=database, query=query)
+    return ListEnvelope[CatalogEntryRead](data=items, pagination=pagination)
 
 
 @router.post(

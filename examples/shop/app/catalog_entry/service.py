@@ -9,8 +9,6 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import Database
-from app.core.errors import NotFoundError
 from app.catalog_entry.models import CatalogEntry
 from app.catalog_entry.repository import CatalogEntryRepository
 from app.catalog_entry.schemas import (
@@ -19,20 +17,17 @@ from app.catalog_entry.schemas import (
     CatalogEntryRead,
     CatalogEntryUpdate,
 )
+from app.core.database import Database
+from app.core.errors import NotFoundError
+from app.core.schemas import CursorPagination, Pagination
 
 
 async def list_catalog_entries(
     *, database: Database, query: CatalogEntryListQuery
-) -> tuple[list[CatalogEntryRead], int]:
-    """One page of catalog entries matching the query, and how many match in all."""
-    repository = CatalogEntryRepository
-    rows, total = await repository.read_page(
-        database,
-        page=query.page_params,
-        sort=repository.sort_keys(query.sort),
-        filters=query.filters(),
-    )
-    return [CatalogEntryRead.model_validate(row) for row in rows], total
+) -> tuple[list[CatalogEntryRead], Pagination | CursorPagination]:
+    """One page of catalog entries matching the query (by offset or by cursor)."""
+    rows, pagination = await CatalogEntryRepository.read_list(database, query)
+    return [CatalogEntryRead.model_validate(row) for row in rows], pagination
 
 
 async def get_catalog_entry(*, session: AsyncSession, id: uuid.UUID) -> CatalogEntry:

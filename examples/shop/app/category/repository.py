@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.repository import Repository
 from app.category.models import Category
+from app.core.repository import Repository
 
 
 class CategoryRepository(Repository[Category]):

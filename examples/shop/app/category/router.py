@@ -5,28 +5,27 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from app.auth.dependencies import current_principal
+from app.category import service
+from app.category.schemas import CategoryCreate, CategoryListQuery, CategoryRead, CategoryUpdate
 from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
-from app.category import service
-from app.category.schemas import (
-    CategoryCreate,
-    CategoryListQuery,
-    CategoryRead,
-    CategoryUpdate,
-)
 
-router = APIRouter(prefix="/categories", tags=["categories"])
+# Deny by default: every route needs a valid access token.
+router = APIRouter(
+    prefix="/categories", tags=["categories"], dependencies=[Depends(current_principal)]
+)
 
 
 @router.get("", summary="List categories", responses=error_responses(400))
 async def list_categories(
     database: DatabaseDep, query: Annotated[CategoryListQuery, Query()]
 ) -> ListEnvelope[CategoryRead]:
-    """A page of categories: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_categories(database=database, query=query)
-    return ListEnvelope[CategoryRead](data=items, pagination=query.page_params.describe(total))
+    """A page of categories (``?page=`` or ``?cursor=``), sorted, filtered."""
+    items, pagination = await service.list_categories(database=database, query=query)
+    return ListEnvelope[CategoryRead](data=items, pagination=pagination)
 
 
 @router.post(

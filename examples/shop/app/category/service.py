@@ -9,30 +9,20 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.database import Database
-from app.core.errors import NotFoundError
 from app.category.models import Category
 from app.category.repository import CategoryRepository
-from app.category.schemas import (
-    CategoryCreate,
-    CategoryListQuery,
-    CategoryRead,
-    CategoryUpdate,
-)
+from app.category.schemas import CategoryCreate, CategoryListQuery, CategoryRead, CategoryUpdate
+from app.core.database import Database
+from app.core.errors import NotFoundError
+from app.core.schemas import CursorPagination, Pagination
 
 
 async def list_categories(
     *, database: Database, query: CategoryListQuery
-) -> tuple[list[CategoryRead], int]:
-    """One page of categories matching the query, and how many match in all."""
-    repository = CategoryRepository
-    rows, total = await repository.read_page(
-        database,
-        page=query.page_params,
-        sort=repository.sort_keys(query.sort),
-        filters=query.filters(),
-    )
-    return [CategoryRead.model_validate(row) for row in rows], total
+) -> tuple[list[CategoryRead], Pagination | CursorPagination]:
+    """One page of categories matching the query (by offset or by cursor)."""
+    rows, pagination = await CategoryRepository.read_list(database, query)
+    return [CategoryRead.model_validate(row) for row in rows], pagination
 
 
 async def get_category(*, session: AsyncSession, id: uuid.UUID) -> Category:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -32,15 +33,32 @@ class Settings(BaseSettings):
     # Bounds the wait for a connection (pool or new) and for one statement: never a hang.
     db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Shares rate limits and idempotency keys between replicas; empty keeps them in-process.
+    redis_url: str = ""
     log_level: LogLevel = "INFO"
     metrics_enabled: bool = True
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
-    docs_enabled: bool = True
+    # Requests per minute per client (0: no limit); sign-in attempts per client and account.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    auth_rate_limit_per_minute: int = Field(default=10, ge=0)
+    # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; none by default.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=1)
+    # Unset: the OpenAPI document and /docs are served everywhere but in production.
+    docs_enabled: bool | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Access tokens: HS256 signed with SECRET_KEY, or EdDSA (Ed25519) with the PEM keys below.
+    jwt_algorithm: Literal["HS256", "EdDSA"] = "HS256"
+    jwt_private_key: SecretStr = SecretStr("")
+    jwt_public_key: str = ""
+    jwt_issuer: str = "shop"
+    jwt_audience: str = "shop"
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         """Accept ``a,b`` as well as a JSON list."""
@@ -65,6 +83,26 @@ class Settings(BaseSettings):
                 )
         elif not key:
             self.secret_key = SecretStr(secrets.token_urlsafe(48))
+        return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
+        return value
+
+    @property
+    def docs_served(self) -> bool:
+        return self.docs_enabled if self.docs_enabled is not None else not self.is_production
+
+    @model_validator(mode="after")
+    def _token_keys(self) -> Settings:
+        """EdDSA signs with a private key and checks with a public one: both must be set."""
+        if self.jwt_algorithm == "EdDSA" and not (
+            self.jwt_private_key.get_secret_value() and self.jwt_public_key
+        ):
+            raise ValueError("JWT_ALGORITHM=EdDSA needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY (PEM)")
         return self
 
     @property

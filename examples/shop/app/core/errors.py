@@ -157,7 +157,16 @@ def _conflicting_fields(exc: IntegrityError) -> list[str]:
     return []
 
 
+def _is_foreign_key_violation(exc: IntegrityError) -> bool:
+    # SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "... violates foreign key constraint".
+    return "foreign key" in str(exc.orig).lower()
+
+
 async def _integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
+    if _is_foreign_key_violation(exc):
+        # A parent deleted under a child being written, or a delete the RESTRICT refused.
+        logger.info("foreign key violation mapped to 409")
+        return error_response(409, "CONFLICT", "The request conflicts with related data")
     fields = _conflicting_fields(exc)
     details = [ErrorDetail(field=field, message="already exists") for field in fields]
     logger.info("integrity error mapped to 409: %s", type(exc.orig).__name__)

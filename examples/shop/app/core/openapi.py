@@ -1,7 +1,9 @@
 """The OpenAPI document, corrected to say what the service really answers.
 
 FastAPI documents request validation failures as 422 with its own body; this service
-answers 400 with the error envelope, and every operation may answer 500.
+answers 400 with the error envelope, and every operation may answer 500. The middleware
+answers too: 413 (body too large), 429 (rate limited) and, for a POST with an
+Idempotency-Key, 409 (still in progress) and 422 (key reused for another request).
 """
 
 from __future__ import annotations
@@ -11,9 +13,19 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.core.idempotency import MAX_KEY_LENGTH
+from app.core.rate_limit import UNLIMITED_PATHS
 from app.core.schemas import ErrorEnvelope
 
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retries with the same key and body get the first response, not a new effect",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -36,13 +48,24 @@ def install_openapi(app: FastAPI) -> None:
             )
             components.update(definition.pop("$defs", {}))
             components["ErrorEnvelope"] = definition
-        for path_item in schema.get("paths", {}).values():
-            for operation in path_item.values():
+        for path, path_item in schema.get("paths", {}).items():
+            for method, operation in path_item.items():
                 responses = operation.setdefault("responses", {})
-                if responses.pop("422", None) is not None or operation.get("parameters"):
+                if _is_framework_validation(responses.get("422")):
+                    del responses["422"]
+                    responses.setdefault("400", _error_response("The request is not valid"))
+                if method == "post":
+                    _document_idempotency(operation)
+                if operation.get("parameters"):
                     responses.setdefault("400", _error_response("The request is not valid"))
                 if "requestBody" in operation:
                     responses.setdefault("413", _error_response("The request body is too large"))
+                if "security" in operation:
+                    responses.setdefault("401", _error_response("Not authenticated"))
+                    responses.setdefault("403", _error_response("Not allowed"))
+                if not path.startswith(UNLIMITED_PATHS):
+                    limited = _error_response("Too many requests")
+                    responses.setdefault("429", {**limited, "headers": _RETRY_AFTER})
                 responses.setdefault("500", _error_response("Unexpected error"))
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
@@ -50,3 +73,20 @@ def install_openapi(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _is_framework_validation(response: dict[str, Any] | None) -> bool:
+    """FastAPI's own 422 (its validation body), which this service answers as a 400."""
+    if response is None:
+        return False
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
+
+
+def _document_idempotency(operation: dict[str, Any]) -> None:
+    operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
+    responses = operation["responses"]
+    responses.setdefault(
+        "409", _error_response("Conflicts with existing data, or the key is in use")
+    )
+    responses.setdefault("422", _error_response("Not allowed, or a reused Idempotency-Key"))

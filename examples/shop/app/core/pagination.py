@@ -1,4 +1,4 @@
-"""Offset pagination and whitelisted sorting for list endpoints."""
+"""Offset and keyset (cursor) pagination and whitelisted sorting for list endpoints."""
 
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ class ListQuery(CamelModel):
         max_length=200,
         description="Comma-separated columns, '-' for descending, e.g. -created_at",
     )
+    cursor: PlainStr | None = Field(
+        default=None,
+        max_length=2000,
+        description=(
+            "Keyset pagination: send it empty (?cursor=) for the first page, then the "
+            "previous page's nextCursor. Replaces page; stable while rows are added."
+        ),
+    )
 
     @property
     def page_params(self) -> PageParams:
@@ -60,7 +68,7 @@ class ListQuery(CamelModel):
 
     def filters(self) -> dict[str, Any]:
         """The equality filters given (every field except paging and sorting)."""
-        return self.model_dump(exclude_none=True, exclude={"page", "limit", "sort"})
+        return self.model_dump(exclude_none=True, exclude={"page", "limit", "sort", "cursor"})
 
 
 @dataclass(frozen=True)

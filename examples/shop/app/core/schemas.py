@@ -65,11 +65,18 @@ class Pagination(CamelModel):
     has_more: bool
 
 
+class CursorPagination(CamelModel):
+    """Where a keyset page ends: pass ``nextCursor`` as ``?cursor=`` for the next one."""
+
+    next_cursor: str | None
+    has_more: bool
+
+
 class ListEnvelope(CamelModel, Generic[T]):
-    """A page of a collection."""
+    """A page of a collection (offset pagination, or keyset with ``?cursor=``)."""
 
     data: list[T]
-    pagination: Pagination
+    pagination: Pagination | CursorPagination
     meta: Meta = Field(default_factory=Meta.now)
 
 
@@ -99,10 +106,13 @@ def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries documenting the error envelope for STATUS_CODES."""
     descriptions = {
         400: "The request is not valid",
+        401: "Not authenticated",
+        403: "Not allowed",
         404: "No such resource",
         409: "Conflicts with existing data",
         413: "The request body is too large",
         422: "Not allowed by the rules of the domain",
+        429: "Too many requests",
     }
     return {
         code: {"model": ErrorEnvelope, "description": descriptions.get(code, "Error")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -15,6 +16,9 @@ class Product(Entity):
 
     __tablename__ = "products"
 
+    category_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(255))
     sku: Mapped[str] = mapped_column(sa.String(32), unique=True)
     price: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2))

@@ -10,4 +10,4 @@ class ProductRepository(Repository[Product]):
     """Queries on the products table."""
 
     model = Product
-    sortable = ("created_at", "name", "price", "sku", "updated_at")
+    sortable = ("category_id", "created_at", "name", "price", "sku", "updated_at")

@@ -5,28 +5,33 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from app.auth.dependencies import current_principal
 from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.product import service
 from app.product.schemas import (
     ProductCreate,
+    ProductCreateInCategory,
     ProductListQuery,
     ProductRead,
     ProductUpdate,
 )
 
-router = APIRouter(prefix="/products", tags=["products"])
+# Deny by default: every route needs a valid access token.
+router = APIRouter(prefix="/products", tags=["products"], dependencies=[Depends(current_principal)])
+# Lists and creates under each parent resource, discovered like router.
+nested_router = APIRouter(tags=["products"], dependencies=[Depends(current_principal)])
 
 
 @router.get("", summary="List products", responses=error_responses(400))
 async def list_products(
     database: DatabaseDep, query: Annotated[ProductListQuery, Query()]
 ) -> ListEnvelope[ProductRead]:
-    """A page of products: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_products(database=database, query=query)
-    return ListEnvelope[ProductRead](data=items, pagination=query.page_params.describe(total))
+    """A page of products (``?page=`` or ``?cursor=``), sorted, filtered."""
+    items, pagination = await service.list_products(database=database, query=query)
+    return ListEnvelope[ProductRead](data=items, pagination=pagination)
 
 
 @router.post(
@@ -78,3 +83,35 @@ async def update_product(
 async def delete_product(id: uuid.UUID, session: SessionDep) -> None:
     """Delete a product."""
     await service.delete_product(session=session, id=id)
+
+
+@nested_router.get(
+    "/categories/{id}/products",
+    summary="List the products of one category",
+    responses=error_responses(400, 404),
+)
+async def list_category_products(
+    id: uuid.UUID, database: DatabaseDep, query: Annotated[ProductListQuery, Query()]
+) -> ListEnvelope[ProductRead]:
+    """The flat list's query, within one category; 404 without it."""
+    items, pagination = await service.list_in_category(database=database, id=id, query=query)
+    return ListEnvelope[ProductRead](data=items, pagination=pagination)
+
+
+@nested_router.post(
+    "/categories/{id}/products",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a product under its category",
+    responses=error_responses(400, 404, 409),
+)
+async def create_category_product(
+    id: uuid.UUID,
+    data: ProductCreateInCategory,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+) -> Envelope[ProductRead]:
+    """Create one under the category ID; ``Location`` is its flat URL."""
+    item = await service.create_in_category(session=session, id=id, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_product", id=str(item.id))
+    return Envelope[ProductRead](data=ProductRead.model_validate(item))

@@ -19,6 +19,18 @@ class ProductCreate(CamelModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    category_id: uuid.UUID
+    name: PlainStr = Field(min_length=1, max_length=255)
+    sku: PlainStr = Field(min_length=1, max_length=32)
+    price: Annotated[Decimal, DecimalScale(10, 2)]
+    in_stock: StrictBool = True
+
+
+class ProductCreateInCategory(CamelModel):
+    """The body of a create under one category: the path names the parent."""
+
+    model_config = ConfigDict(extra="forbid")
+
     name: PlainStr = Field(min_length=1, max_length=255)
     sku: PlainStr = Field(min_length=1, max_length=32)
     price: Annotated[Decimal, DecimalScale(10, 2)]
@@ -30,6 +42,7 @@ class ProductUpdate(CamelModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    category_id: uuid.UUID = patch_field()
     name: PlainStr = patch_field(min_length=1, max_length=255)
     sku: PlainStr = patch_field(min_length=1, max_length=32)
     price: Annotated[Decimal, DecimalScale(10, 2)] = patch_field()
@@ -40,6 +53,7 @@ class ProductRead(CamelModel):
     """A product as the API returns it."""
 
     id: uuid.UUID
+    category_id: uuid.UUID
     name: str
     sku: str
     price: Decimal
@@ -51,6 +65,7 @@ class ProductRead(CamelModel):
 class ProductListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    category_id: uuid.UUID | None = None
     name: PlainStr | None = None
     sku: PlainStr | None = None
     price: Annotated[Decimal, DecimalScale(10, 2)] | None = None

@@ -6,15 +6,21 @@ This module is yours: backendkit wrote it once and will not change it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.category.repository import CategoryRepository
 from app.core.database import Database
 from app.core.errors import NotFoundError
+from app.core.repository import require_parent
+from app.core.schemas import CursorPagination, Pagination
 from app.product.models import Product
 from app.product.repository import ProductRepository
 from app.product.schemas import (
     ProductCreate,
+    ProductCreateInCategory,
     ProductListQuery,
     ProductRead,
     ProductUpdate,
@@ -23,16 +29,22 @@ from app.product.schemas import (
 
 async def list_products(
     *, database: Database, query: ProductListQuery
-) -> tuple[list[ProductRead], int]:
-    """One page of products matching the query, and how many match in all."""
-    repository = ProductRepository
-    rows, total = await repository.read_page(
-        database,
-        page=query.page_params,
-        sort=repository.sort_keys(query.sort),
-        filters=query.filters(),
+) -> tuple[list[ProductRead], Pagination | CursorPagination]:
+    """One page of products matching the query (by offset or by cursor)."""
+    rows, pagination = await ProductRepository.read_list(database, query)
+    return [ProductRead.model_validate(row) for row in rows], pagination
+
+
+async def list_in_category(
+    *, database: Database, id: uuid.UUID, query: ProductListQuery
+) -> tuple[list[ProductRead], Pagination | CursorPagination]:
+    """A page within the category ID; NotFoundError when it does not exist."""
+    if await CategoryRepository.read(database, id) is None:
+        raise NotFoundError("Category not found")
+    rows, pagination = await ProductRepository.read_list(
+        database, query, within={"category_id": id}
     )
-    return [ProductRead.model_validate(row) for row in rows], total
+    return [ProductRead.model_validate(row) for row in rows], pagination
 
 
 async def get_product(*, session: AsyncSession, id: uuid.UUID) -> Product:
@@ -54,16 +66,38 @@ async def read_product(*, database: Database, id: uuid.UUID) -> ProductRead:
 
 async def create_product(*, session: AsyncSession, data: ProductCreate) -> Product:
     """Store a new product."""
-    item = Product(**data.model_dump())
+    values = data.model_dump()
+    await _check_parents(session, values)
+    item = Product(**values)
     await ProductRepository(session).add(item)
     await session.commit()
     return item
 
 
+async def create_in_category(
+    *, session: AsyncSession, id: uuid.UUID, data: ProductCreateInCategory
+) -> Product:
+    """Store a new one under the category ID; NotFoundError without it."""
+    if await CategoryRepository(session).get(id) is None:
+        raise NotFoundError("Category not found")
+    values = {**data.model_dump(), "category_id": id}
+    item = Product(**values)
+    await ProductRepository(session).add(item)
+    await session.commit()
+    return item
+
+
+async def _check_parents(session: AsyncSession, values: Mapping[str, Any]) -> None:
+    """A ref to a parent that does not exist is a 422 naming the field."""
+    await require_parent(CategoryRepository(session), values, "category_id")
+
+
 async def replace_product(*, session: AsyncSession, id: uuid.UUID, data: ProductCreate) -> Product:
     """Replace every field of a product (PUT)."""
     item = await get_product(session=session, id=id)
-    await ProductRepository(session).update(item, data.model_dump())
+    values = data.model_dump()
+    await _check_parents(session, values)
+    await ProductRepository(session).update(item, values)
     await session.commit()
     return item
 
@@ -72,6 +106,7 @@ async def update_product(*, session: AsyncSession, id: uuid.UUID, data: ProductU
     """Change the fields a client sent (PATCH)."""
     item = await get_product(session=session, id=id)
     changes = data.model_dump(exclude_unset=True)
+    await _check_parents(session, changes)
     await ProductRepository(session).update(item, changes)
     await session.commit()
     return item

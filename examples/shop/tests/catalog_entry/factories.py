@@ -1,4 +1,7 @@
-"""Test data for catalog entries: request bodies, and records made through the API."""
+"""Test data for catalog entries: request bodies, and records made through the API.
+
+Bodies are built with the client, so that a resource with parents can make them first.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ COLLECTION = "/api/v1/catalog-entries"
 _numbers = itertools.count(1)
 
 
-def catalog_entry_payload(**overrides: Any) -> dict[str, Any]:
+async def catalog_entry_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any]:
     """A valid create body, camelCase as clients send it; OVERRIDES replace or add keys."""
     n = next(_numbers)
     payload: dict[str, Any] = {
@@ -35,7 +38,7 @@ def catalog_entry_payload(**overrides: Any) -> dict[str, Any]:
     return payload
 
 
-def minimal_catalog_entry_payload(**overrides: Any) -> dict[str, Any]:
+async def minimal_catalog_entry_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any]:
     """A create body with the required fields only."""
     n = next(_numbers)
     payload: dict[str, Any] = {"title": f"title-{n}"}
@@ -45,7 +48,7 @@ def minimal_catalog_entry_payload(**overrides: Any) -> dict[str, Any]:
 
 async def create_catalog_entry(client: AsyncClient, **overrides: Any) -> dict[str, Any]:
     """Create a catalog entry through the API; its representation."""
-    response = await client.post(COLLECTION, json=catalog_entry_payload(**overrides))
+    response = await client.post(COLLECTION, json=await catalog_entry_payload(client, **overrides))
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()["data"]
     return data

@@ -44,7 +44,7 @@ def error_fields(body: dict[str, Any]) -> list[str]:
 
 
 async def test_create_returns_201_location_and_envelope(client: AsyncClient) -> None:
-    payload = new_payload()
+    payload = await new_payload(client)
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -59,7 +59,7 @@ async def test_create_returns_201_location_and_envelope(client: AsyncClient) -> 
 
 
 async def test_create_with_required_fields_only(client: AsyncClient) -> None:
-    response = await client.post(COLLECTION, json=minimal_payload())
+    response = await client.post(COLLECTION, json=await minimal_payload(client))
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     for key, value in DEFAULTS.items():
@@ -69,7 +69,7 @@ async def test_create_with_required_fields_only(client: AsyncClient) -> None:
 
 
 async def test_input_accepts_snake_case_keys_too(client: AsyncClient) -> None:
-    payload = {SNAKE_CASE[key]: value for key, value in new_payload().items()}
+    payload = {SNAKE_CASE[key]: value for key, value in (await new_payload(client)).items()}
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 201, response.text
 
@@ -142,7 +142,7 @@ async def test_filter_by_equality(client: AsyncClient, key: str) -> None:
 
 async def test_put_replaces_every_field(client: AsyncClient) -> None:
     created = await create_item(client)
-    replacement = new_payload()
+    replacement = await new_payload(client)
     response = await client.put(f"{COLLECTION}/{created['id']}", json=replacement)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
@@ -156,7 +156,7 @@ async def test_put_replaces_every_field(client: AsyncClient) -> None:
 async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
     created = await create_item(client)
     key = (ECHOED or list(SNAKE_CASE))[0]
-    change = {key: new_payload()[key]}
+    change = {key: (await new_payload(client))[key]}
     response = await client.patch(f"{COLLECTION}/{created['id']}", json=change)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
@@ -178,7 +178,7 @@ async def test_patch_cannot_null_a_required_field(client: AsyncClient, key: str)
 
 @pytest.mark.parametrize("key", ["id", "createdAt", "noSuchField"])
 async def test_unknown_and_server_owned_keys_are_refused(client: AsyncClient, key: str) -> None:
-    payload = new_payload(**{key: "2024-01-01T00:00:00Z"})
+    payload = await new_payload(client, **{key: "2024-01-01T00:00:00Z"})
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 400
     assert error_fields(response.json()) == [key]
@@ -194,7 +194,7 @@ async def test_delete_then_get_is_404(client: AsyncClient) -> None:
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
 async def test_missing_id_is_404(client: AsyncClient, method: str) -> None:
-    body = new_payload() if method in {"PUT", "PATCH"} else None
+    body = await new_payload(client) if method in {"PUT", "PATCH"} else None
     response = await client.request(method, f"{COLLECTION}/{uuid.uuid4()}", json=body)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "NOT_FOUND"
@@ -218,7 +218,8 @@ async def test_malformed_id_is_400(client: AsyncClient) -> None:
 @pytest.mark.parametrize("key", UNIQUE)
 async def test_duplicate_unique_value_is_409(client: AsyncClient, key: str) -> None:
     existing = await create_item(client)
-    response = await client.post(COLLECTION, json=new_payload(**{key: existing[key]}))
+    payload = await new_payload(client, **{key: existing[key]})
+    response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 409, response.text
     body = response.json()
     assert body["error"]["code"] == "CONFLICT"
@@ -229,7 +230,7 @@ async def test_duplicate_unique_value_is_409(client: AsyncClient, key: str) -> N
 async def test_invalid_value_is_400_naming_the_field(
     client: AsyncClient, key: str, value: Any
 ) -> None:
-    response = await client.post(COLLECTION, json=new_payload(**{key: value}))
+    response = await client.post(COLLECTION, json=await new_payload(client, **{key: value}))
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"]["code"] == "VALIDATION_ERROR"
@@ -238,7 +239,7 @@ async def test_invalid_value_is_400_naming_the_field(
 
 @pytest.mark.parametrize("key", REQUIRED)
 async def test_missing_required_field_is_400(client: AsyncClient, key: str) -> None:
-    payload = new_payload()
+    payload = await new_payload(client)
     del payload[key]
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 400

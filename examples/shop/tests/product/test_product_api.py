@@ -18,22 +18,29 @@ from tests.product.factories import (
 )
 
 # What the declared fields promise; the tests below hold the API to it.
-ECHOED: list[str] = ["name", "sku", "inStock"]
-SNAKE_CASE: dict[str, str] = {"name": "name", "sku": "sku", "price": "price", "inStock": "in_stock"}
-REQUIRED: list[str] = ["name", "sku", "price"]
+ECHOED: list[str] = ["categoryId", "name", "sku", "inStock"]
+SNAKE_CASE: dict[str, str] = {
+    "categoryId": "category_id",
+    "name": "name",
+    "sku": "sku",
+    "price": "price",
+    "inStock": "in_stock",
+}
+REQUIRED: list[str] = ["categoryId", "name", "sku", "price"]
 UNIQUE: list[str] = ["sku"]
 DEFAULTS: dict[str, Any] = {"inStock": True}
 NULL_WHEN_OMITTED: list[str] = []
-NOT_NULL: list[str] = ["name", "sku", "price", "inStock"]
+NOT_NULL: list[str] = ["categoryId", "name", "sku", "price", "inStock"]
 INVALID_VALUES: list[tuple[str, Any]] = [
+    ("categoryId", "not-a-uuid"),
     ("name", "x" * 256),
     ("sku", "x" * 33),
     ("price", "abc"),
     ("inStock", "maybe"),
 ]
-FILTERS: list[str] = ["name", "sku", "price", "inStock"]
-TYPED_FILTERS: list[str] = ["price", "inStock"]
-SORTABLE: list[str] = ["created_at", "name", "price", "sku", "updated_at"]
+FILTERS: list[str] = ["categoryId", "name", "sku", "price", "inStock"]
+TYPED_FILTERS: list[str] = ["categoryId", "price", "inStock"]
+SORTABLE: list[str] = ["category_id", "created_at", "name", "price", "sku", "updated_at"]
 
 
 def query_value(value: Any) -> str:
@@ -49,7 +56,7 @@ def error_fields(body: dict[str, Any]) -> list[str]:
 
 
 async def test_create_returns_201_location_and_envelope(client: AsyncClient) -> None:
-    payload = new_payload()
+    payload = await new_payload(client)
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -64,7 +71,7 @@ async def test_create_returns_201_location_and_envelope(client: AsyncClient) -> 
 
 
 async def test_create_with_required_fields_only(client: AsyncClient) -> None:
-    response = await client.post(COLLECTION, json=minimal_payload())
+    response = await client.post(COLLECTION, json=await minimal_payload(client))
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     for key, value in DEFAULTS.items():
@@ -74,7 +81,7 @@ async def test_create_with_required_fields_only(client: AsyncClient) -> None:
 
 
 async def test_input_accepts_snake_case_keys_too(client: AsyncClient) -> None:
-    payload = {SNAKE_CASE[key]: value for key, value in new_payload().items()}
+    payload = {SNAKE_CASE[key]: value for key, value in (await new_payload(client)).items()}
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 201, response.text
 
@@ -154,7 +161,7 @@ async def test_filter_with_a_value_of_the_wrong_type_is_400(client: AsyncClient,
 
 async def test_put_replaces_every_field(client: AsyncClient) -> None:
     created = await create_item(client)
-    replacement = new_payload()
+    replacement = await new_payload(client)
     response = await client.put(f"{COLLECTION}/{created['id']}", json=replacement)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
@@ -168,7 +175,7 @@ async def test_put_replaces_every_field(client: AsyncClient) -> None:
 async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
     created = await create_item(client)
     key = (ECHOED or list(SNAKE_CASE))[0]
-    change = {key: new_payload()[key]}
+    change = {key: (await new_payload(client))[key]}
     response = await client.patch(f"{COLLECTION}/{created['id']}", json=change)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
@@ -190,7 +197,7 @@ async def test_patch_cannot_null_a_required_field(client: AsyncClient, key: str)
 
 @pytest.mark.parametrize("key", ["id", "createdAt", "noSuchField"])
 async def test_unknown_and_server_owned_keys_are_refused(client: AsyncClient, key: str) -> None:
-    payload = new_payload(**{key: "2024-01-01T00:00:00Z"})
+    payload = await new_payload(client, **{key: "2024-01-01T00:00:00Z"})
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 400
     assert error_fields(response.json()) == [key]
@@ -206,7 +213,7 @@ async def test_delete_then_get_is_404(client: AsyncClient) -> None:
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
 async def test_missing_id_is_404(client: AsyncClient, method: str) -> None:
-    body = new_payload() if method in {"PUT", "PATCH"} else None
+    body = await new_payload(client) if method in {"PUT", "PATCH"} else None
     response = await client.request(method, f"{COLLECTION}/{uuid.uuid4()}", json=body)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "NOT_FOUND"
@@ -230,7 +237,8 @@ async def test_malformed_id_is_400(client: AsyncClient) -> None:
 @pytest.mark.parametrize("key", UNIQUE)
 async def test_duplicate_unique_value_is_409(client: AsyncClient, key: str) -> None:
     existing = await create_item(client)
-    response = await client.post(COLLECTION, json=new_payload(**{key: existing[key]}))
+    payload = await new_payload(client, **{key: existing[key]})
+    response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 409, response.text
     body = response.json()
     assert body["error"]["code"] == "CONFLICT"
@@ -241,7 +249,7 @@ async def test_duplicate_unique_value_is_409(client: AsyncClient, key: str) -> N
 async def test_invalid_value_is_400_naming_the_field(
     client: AsyncClient, key: str, value: Any
 ) -> None:
-    response = await client.post(COLLECTION, json=new_payload(**{key: value}))
+    response = await client.post(COLLECTION, json=await new_payload(client, **{key: value}))
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"]["code"] == "VALIDATION_ERROR"
@@ -250,7 +258,7 @@ async def test_invalid_value_is_400_naming_the_field(
 
 @pytest.mark.parametrize("key", REQUIRED)
 async def test_missing_required_field_is_400(client: AsyncClient, key: str) -> None:
-    payload = new_payload()
+    payload = await new_payload(client)
     del payload[key]
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 400

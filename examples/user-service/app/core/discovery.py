@@ -30,13 +30,22 @@ def import_models() -> None:
             importlib.import_module(f"app.{name}.models")
 
 
+# A resource's routes: its own collection, and (for refs) its lists under each parent.
+ROUTER_NAMES = ("router", "nested_router")
+
+
 def resource_routers() -> list[APIRouter]:
-    """Every resource's ``router``."""
+    """Every resource's ``router``, and its ``nested_router`` when it has one.
+
+    Nested routes (``/categories/{id}/products``) live with the child, so adding a child
+    never edits its parent's files.
+    """
     routers: list[APIRouter] = []
     for name in resource_packages():
         if (_APP_DIR / name / "router.py").is_file():
             module = importlib.import_module(f"app.{name}.router")
-            router = getattr(module, "router", None)
-            if isinstance(router, APIRouter):
-                routers.append(router)
+            for attribute in ROUTER_NAMES:
+                router = getattr(module, attribute, None)
+                if isinstance(router, APIRouter):
+                    routers.append(router)
     return routers

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.client import is_https
 from app.core.errors import error_response
 from app.core.logging import log_request
 from app.core.request_id import HEADER, new_request_id, request_id_var
@@ -23,11 +24,30 @@ _SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
 ]
-# The API serves JSON only; the interactive docs need their scripts and styles.
+# The API serves JSON only: nothing may load, nothing may frame it.
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+# Swagger UI: its bundle and styles from the CDN FastAPI points at, one inline bootstrap
+# script, the FastAPI favicon; it fetches the OpenAPI document from this origin.
+_DOCS_CSP = (
+    b"content-security-policy",
+    b"default-src 'none'; "
+    b"script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    b"img-src 'self' data: https://fastapi.tiangolo.com https://cdn.jsdelivr.net; "
+    b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+)
 _DOCS_PATHS = ("/docs", "/redoc")
+# Sent only on responses to HTTPS requests: browsers ignore it over plain HTTP anyway.
 _HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+# Precomputed once: [docs page][over https] -> the headers every such response gets.
+_HEADERS_FOR = {
+    (False, False): [*_SECURITY_HEADERS, _API_CSP],
+    (False, True): [*_SECURITY_HEADERS, _API_CSP, _HSTS],
+    (True, False): [*_SECURITY_HEADERS, _DOCS_CSP],
+    (True, True): [*_SECURITY_HEADERS, _DOCS_CSP, _HSTS],
+}
 _HEADER_KEY = HEADER.lower().encode()
 UNMATCHED_ROUTE = "unmatched"
 
@@ -59,12 +79,12 @@ class RequestContextMiddleware:
         self,
         app: ASGIApp,
         *,
-        hsts: bool = False,
+        trusted_proxies: Sequence[str] = (),
         observe: Observer | None = None,
         route_templates: Mapping[int, str] | None = None,
     ) -> None:
         self.app = app
-        self.hsts = hsts
+        self.trusted_proxies = tuple(trusted_proxies)
         self.observe = observe
         self.route_templates = route_templates or {}
 
@@ -77,11 +97,10 @@ class RequestContextMiddleware:
         )
         request_id = new_request_id(incoming)
         token = request_id_var.set(request_id)
-        extra = [(_HEADER_KEY, request_id.encode()), *_SECURITY_HEADERS]
-        if not scope["path"].startswith(_DOCS_PATHS):
-            extra.append(_API_CSP)
-        if self.hsts:
-            extra.append(_HSTS)
+        secure = _HEADERS_FOR[
+            scope["path"].startswith(_DOCS_PATHS), is_https(scope, self.trusted_proxies)
+        ]
+        extra = [(_HEADER_KEY, request_id.encode()), *secure]
         status = 500
         started = False
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from app.core.ids import uuid7
 from app.core.types import UTCDateTime, utcnow
@@ -33,14 +34,20 @@ class Entity(Base):
     __abstract__ = True
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, default=uuid7)
-    # Indexed: lists are sorted newest first by default.
+    # Indexed with the id (see __table_args__): lists are sorted newest first by default.
     created_at: Mapped[dt.datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, server_default=sa.func.now(), index=True
+        UTCDateTime(), default=utcnow, server_default=sa.func.now()
     )
     # The ORM sets it on every UPDATE it issues, on SQLite and PostgreSQL alike.
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=sa.func.now()
     )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        # The default order (newest first, the id breaking ties) and keyset pages read this
+        # index. More indexes of a table go next to its model as sa.Index(...) statements.
+        return (sa.Index(f"idx_{cls.__tablename__}_created_at_id", "created_at", "id"),)
 
 
 class SoftDeletable:

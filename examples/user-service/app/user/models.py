@@ -38,3 +38,5 @@ class User(Entity):
         server_default=sa.text("'user'"),
     )
     is_active: Mapped[bool] = mapped_column(sa.Boolean(), default=True, server_default=sa.true())
+    # The account's password: argon2id, with its parameters and salt (never returned).
+    password_hash: Mapped[str] = mapped_column(sa.String(255))

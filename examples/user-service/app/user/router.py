@@ -5,28 +5,25 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from app.auth.dependencies import require_roles
 from app.core.database import DatabaseDep, SessionDep
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.user import service
-from app.user.schemas import (
-    UserCreate,
-    UserListQuery,
-    UserRead,
-    UserUpdate,
-)
+from app.user.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"])
+# Accounts are an admin's to list and manage; each user has /users/me for its own.
+router = APIRouter(prefix="/users", tags=["users"], dependencies=[Depends(require_roles("admin"))])
 
 
 @router.get("", summary="List users", responses=error_responses(400))
 async def list_users(
     database: DatabaseDep, query: Annotated[UserListQuery, Query()]
 ) -> ListEnvelope[UserRead]:
-    """A page of users: ``?page=&limit=``, ``?sort=``, and field filters."""
-    items, total = await service.list_users(database=database, query=query)
-    return ListEnvelope[UserRead](data=items, pagination=query.page_params.describe(total))
+    """A page of users (``?page=`` or ``?cursor=``), sorted, filtered."""
+    items, pagination = await service.list_users(database=database, query=query)
+    return ListEnvelope[UserRead](data=items, pagination=pagination)
 
 
 @router.post(

@@ -8,6 +8,7 @@ import uuid
 from pydantic import ConfigDict, EmailStr, Field, StrictBool
 
 from app.core.pagination import ListQuery
+from app.core.passwords import NewPassword
 from app.core.schemas import CamelModel, patch_field
 from app.core.types import PlainStr
 from app.user.models import UserRole
@@ -22,6 +23,8 @@ class UserCreate(CamelModel):
     name: PlainStr = Field(min_length=1, max_length=100)
     role: UserRole = UserRole.USER
     is_active: StrictBool = True
+    # Write-only: stored as an argon2id hash, never returned.
+    password: NewPassword
 
 
 class UserUpdate(CamelModel):
@@ -33,6 +36,7 @@ class UserUpdate(CamelModel):
     name: PlainStr = patch_field(min_length=1, max_length=100)
     role: UserRole = patch_field()
     is_active: StrictBool = patch_field()
+    password: NewPassword = patch_field()
 
 
 class UserRead(CamelModel):

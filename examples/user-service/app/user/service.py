@@ -9,28 +9,21 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.service import account_columns
 from app.core.database import Database
 from app.core.errors import NotFoundError
+from app.core.schemas import CursorPagination, Pagination
 from app.user.models import User
 from app.user.repository import UserRepository
-from app.user.schemas import (
-    UserCreate,
-    UserListQuery,
-    UserRead,
-    UserUpdate,
-)
+from app.user.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
 
 
-async def list_users(*, database: Database, query: UserListQuery) -> tuple[list[UserRead], int]:
-    """One page of users matching the query, and how many match in all."""
-    repository = UserRepository
-    rows, total = await repository.read_page(
-        database,
-        page=query.page_params,
-        sort=repository.sort_keys(query.sort),
-        filters=query.filters(),
-    )
-    return [UserRead.model_validate(row) for row in rows], total
+async def list_users(
+    *, database: Database, query: UserListQuery
+) -> tuple[list[UserRead], Pagination | CursorPagination]:
+    """One page of users matching the query (by offset or by cursor)."""
+    rows, pagination = await UserRepository.read_list(database, query)
+    return [UserRead.model_validate(row) for row in rows], pagination
 
 
 async def get_user(*, session: AsyncSession, id: uuid.UUID) -> User:
@@ -52,7 +45,7 @@ async def read_user(*, database: Database, id: uuid.UUID) -> UserRead:
 
 async def create_user(*, session: AsyncSession, data: UserCreate) -> User:
     """Store a new user."""
-    item = User(**data.model_dump())
+    item = User(**await account_columns(data.model_dump()))
     await UserRepository(session).add(item)
     await session.commit()
     return item
@@ -61,7 +54,8 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> User:
 async def replace_user(*, session: AsyncSession, id: uuid.UUID, data: UserCreate) -> User:
     """Replace every field of a user (PUT)."""
     item = await get_user(session=session, id=id)
-    await UserRepository(session).update(item, data.model_dump())
+    values = await account_columns(data.model_dump())
+    await UserRepository(session).update(item, values)
     await session.commit()
     return item
 
@@ -69,7 +63,7 @@ async def replace_user(*, session: AsyncSession, id: uuid.UUID, data: UserCreate
 async def update_user(*, session: AsyncSession, id: uuid.UUID, data: UserUpdate) -> User:
     """Change the fields a client sent (PATCH)."""
     item = await get_user(session=session, id=id)
-    changes = data.model_dump(exclude_unset=True)
+    changes = await account_columns(data.model_dump(exclude_unset=True))
     await UserRepository(session).update(item, changes)
     await session.commit()
     return item

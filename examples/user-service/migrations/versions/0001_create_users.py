@@ -1,4 +1,4 @@
-"""Create the users table.
+"""Create the users table (the accounts of JWT auth) and their refresh tokens.
 
 Revision ID: 0001_create_users
 Revises: 0000_initial
@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("role", sa.String(5), server_default=sa.text("'user'"), nullable=False),
         sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        # argon2id, with its parameters and salt (never returned by the API).
+        sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -43,9 +45,52 @@ def upgrade() -> None:
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
         sa.CheckConstraint("role IN ('user', 'admin')", name=op.f("ck_users_role")),
     )
-    op.create_index(op.f("idx_users_created_at"), "users", ["created_at"], unique=False)
+    op.create_index(op.f("idx_users_created_at_id"), "users", ["created_at", "id"], unique=False)
+    op.create_table(
+        "refresh_tokens",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("family_id", sa.Uuid(), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_refresh_tokens_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
+    )
+    op.create_index(
+        op.f("idx_refresh_tokens_created_at_id"),
+        "refresh_tokens",
+        ["created_at", "id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("idx_refresh_tokens_family_id"), "refresh_tokens", ["family_id"], unique=False
+    )
+    op.create_index(op.f("idx_refresh_tokens_user_id"), "refresh_tokens", ["user_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("idx_users_created_at"), table_name="users")
+    op.drop_index(op.f("idx_refresh_tokens_user_id"), table_name="refresh_tokens")
+    op.drop_index(op.f("idx_refresh_tokens_family_id"), table_name="refresh_tokens")
+    op.drop_index(op.f("idx_refresh_tokens_created_at_id"), table_name="refresh_tokens")
+    op.drop_table("refresh_tokens")
+    op.drop_index(op.f("idx_users_created_at_id"), table_name="users")
     op.drop_table("users")

@@ -39,6 +39,10 @@ INVALID_VALUES: list[tuple[str, Any]] = [
 FILTERS: list[str] = ["email", "name", "role", "isActive"]
 TYPED_FILTERS: list[str] = ["role", "isActive"]
 SORTABLE: list[str] = ["created_at", "email", "name", "role", "updated_at"]
+# The account's password: write-only, required, 12 characters at least.
+SNAKE_CASE["password"] = "password"
+REQUIRED.append("password")
+INVALID_VALUES.append(("password", "too short"))
 
 
 def query_value(value: Any) -> str:
@@ -54,7 +58,7 @@ def error_fields(body: dict[str, Any]) -> list[str]:
 
 
 async def test_create_returns_201_location_and_envelope(client: AsyncClient) -> None:
-    payload = new_payload()
+    payload = await new_payload(client)
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -69,7 +73,7 @@ async def test_create_returns_201_location_and_envelope(client: AsyncClient) -> 
 
 
 async def test_create_with_required_fields_only(client: AsyncClient) -> None:
-    response = await client.post(COLLECTION, json=minimal_payload())
+    response = await client.post(COLLECTION, json=await minimal_payload(client))
     assert response.status_code == 201, response.text
     data = response.json()["data"]
     for key, value in DEFAULTS.items():
@@ -79,7 +83,7 @@ async def test_create_with_required_fields_only(client: AsyncClient) -> None:
 
 
 async def test_input_accepts_snake_case_keys_too(client: AsyncClient) -> None:
-    payload = {SNAKE_CASE[key]: value for key, value in new_payload().items()}
+    payload = {SNAKE_CASE[key]: value for key, value in (await new_payload(client)).items()}
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 201, response.text
 
@@ -159,7 +163,7 @@ async def test_filter_with_a_value_of_the_wrong_type_is_400(client: AsyncClient,
 
 async def test_put_replaces_every_field(client: AsyncClient) -> None:
     created = await create_item(client)
-    replacement = new_payload()
+    replacement = await new_payload(client)
     response = await client.put(f"{COLLECTION}/{created['id']}", json=replacement)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
@@ -173,7 +177,7 @@ async def test_put_replaces_every_field(client: AsyncClient) -> None:
 async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
     created = await create_item(client)
     key = (ECHOED or list(SNAKE_CASE))[0]
-    change = {key: new_payload()[key]}
+    change = {key: (await new_payload(client))[key]}
     response = await client.patch(f"{COLLECTION}/{created['id']}", json=change)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
@@ -193,9 +197,9 @@ async def test_patch_cannot_null_a_required_field(client: AsyncClient, key: str)
     assert error_fields(response.json()) == [key]
 
 
-@pytest.mark.parametrize("key", ["id", "createdAt", "noSuchField"])
+@pytest.mark.parametrize("key", ["id", "createdAt", "noSuchField", "passwordHash"])
 async def test_unknown_and_server_owned_keys_are_refused(client: AsyncClient, key: str) -> None:
-    payload = new_payload(**{key: "2024-01-01T00:00:00Z"})
+    payload = await new_payload(client, **{key: "2024-01-01T00:00:00Z"})
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 400
     assert error_fields(response.json()) == [key]
@@ -211,7 +215,7 @@ async def test_delete_then_get_is_404(client: AsyncClient) -> None:
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
 async def test_missing_id_is_404(client: AsyncClient, method: str) -> None:
-    body = new_payload() if method in {"PUT", "PATCH"} else None
+    body = await new_payload(client) if method in {"PUT", "PATCH"} else None
     response = await client.request(method, f"{COLLECTION}/{uuid.uuid4()}", json=body)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "NOT_FOUND"
@@ -235,7 +239,8 @@ async def test_malformed_id_is_400(client: AsyncClient) -> None:
 @pytest.mark.parametrize("key", UNIQUE)
 async def test_duplicate_unique_value_is_409(client: AsyncClient, key: str) -> None:
     existing = await create_item(client)
-    response = await client.post(COLLECTION, json=new_payload(**{key: existing[key]}))
+    payload = await new_payload(client, **{key: existing[key]})
+    response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 409, response.text
     body = response.json()
     assert body["error"]["code"] == "CONFLICT"
@@ -246,7 +251,7 @@ async def test_duplicate_unique_value_is_409(client: AsyncClient, key: str) -> N
 async def test_invalid_value_is_400_naming_the_field(
     client: AsyncClient, key: str, value: Any
 ) -> None:
-    response = await client.post(COLLECTION, json=new_payload(**{key: value}))
+    response = await client.post(COLLECTION, json=await new_payload(client, **{key: value}))
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"]["code"] == "VALIDATION_ERROR"
@@ -255,7 +260,7 @@ async def test_invalid_value_is_400_naming_the_field(
 
 @pytest.mark.parametrize("key", REQUIRED)
 async def test_missing_required_field_is_400(client: AsyncClient, key: str) -> None:
-    payload = new_payload()
+    payload = await new_payload(client)
     del payload[key]
     response = await client.post(COLLECTION, json=payload)
     assert response.status_code == 400

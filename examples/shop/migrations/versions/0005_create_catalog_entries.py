@@ -1,7 +1,7 @@
 """Create the catalog_entries table.
 
-Revision ID: 0003_create_catalog_entries
-Revises: 0002_create_categories
+Revision ID: 0005_create_catalog_entries
+Revises: 0004_create_wishlist_items
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003_create_catalog_entries"
-down_revision: str | None = "0002_create_categories"
+revision = "0005_create_catalog_entries"
+down_revision: str | None = "0004_create_wishlist_items"
 branch_labels: str | None = None
 depends_on: str | None = None
 
@@ -58,12 +58,15 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
-        op.f("idx_catalog_entries_created_at"), "catalog_entries", ["created_at"], unique=False
+        op.f("idx_catalog_entries_created_at_id"),
+        "catalog_entries",
+        ["created_at", "id"],
+        unique=False,
     )
     op.create_index(op.f("idx_catalog_entries_title"), "catalog_entries", ["title"], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index(op.f("idx_catalog_entries_title"), table_name="catalog_entries")
-    op.drop_index(op.f("idx_catalog_entries_created_at"), table_name="catalog_entries")
+    op.drop_index(op.f("idx_catalog_entries_created_at_id"), table_name="catalog_entries")
     op.drop_table("catalog_entries")

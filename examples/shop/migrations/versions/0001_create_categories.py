@@ -1,7 +1,7 @@
 """Create the categories table.
 
-Revision ID: 0002_create_categories
-Revises: 0001_create_products
+Revision ID: 0001_create_categories
+Revises: 0000_initial
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_create_categories"
-down_revision: str | None = "0001_create_products"
+revision = "0001_create_categories"
+down_revision: str | None = "0000_initial"
 branch_labels: str | None = None
 depends_on: str | None = None
 
@@ -40,9 +40,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
         sa.UniqueConstraint("name", name=op.f("uq_categories_name")),
     )
-    op.create_index(op.f("idx_categories_created_at"), "categories", ["created_at"], unique=False)
+    op.create_index(
+        op.f("idx_categories_created_at_id"), "categories", ["created_at", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("idx_categories_created_at"), table_name="categories")
+    op.drop_index(op.f("idx_categories_created_at_id"), table_name="categories")
     op.drop_table("categories")

@@ -1,7 +1,7 @@
 """Create the products table.
 
-Revision ID: 0001_create_products
-Revises: 0000_initial
+Revision ID: 0002_create_products
+Revises: 0001_create_categories
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0001_create_products"
-down_revision: str | None = "0000_initial"
+revision = "0002_create_products"
+down_revision: str | None = "0001_create_categories"
 branch_labels: str | None = None
 depends_on: str | None = None
 
@@ -23,6 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "products",
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("category_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("sku", sa.String(32), nullable=False),
         sa.Column("price", sa.Numeric(10, 2), nullable=False),
@@ -41,10 +42,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["categories.id"],
+            name=op.f("fk_products_category_id_categories"),
+            ondelete="RESTRICT",
+        ),
     )
-    op.create_index(op.f("idx_products_created_at"), "products", ["created_at"], unique=False)
+    op.create_index(
+        op.f("idx_products_created_at_id"), "products", ["created_at", "id"], unique=False
+    )
+    op.create_index(op.f("idx_products_category_id"), "products", ["category_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("idx_products_created_at"), table_name="products")
+    op.drop_index(op.f("idx_products_category_id"), table_name="products")
+    op.drop_index(op.f("idx_products_created_at_id"), table_name="products")
     op.drop_table("products")

@@ -1,0 +1,1 @@
+"""Sign-up, sign-in, token refresh and sign-out, and the signed-in user's own account."""

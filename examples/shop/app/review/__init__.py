@@ -1,0 +1,1 @@
+"""Reviews: model, schemas, repository, service and routes."""

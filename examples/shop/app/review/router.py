@@ -1,0 +1,117 @@
+"""HTTP routes for reviews: /api/v1/reviews."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.auth.dependencies import current_principal
+from app.core.database import DatabaseDep, SessionDep
+from app.core.schemas import Envelope, ListEnvelope, error_responses
+from app.review import service
+from app.review.schemas import (
+    ReviewCreate,
+    ReviewCreateInProduct,
+    ReviewListQuery,
+    ReviewRead,
+    ReviewUpdate,
+)
+
+# Deny by default: every route needs a valid access token.
+router = APIRouter(prefix="/reviews", tags=["reviews"], dependencies=[Depends(current_principal)])
+# Lists and creates under each parent resource, discovered like router.
+nested_router = APIRouter(tags=["reviews"], dependencies=[Depends(current_principal)])
+
+
+@router.get("", summary="List reviews", responses=error_responses(400))
+async def list_reviews(
+    database: DatabaseDep, query: Annotated[ReviewListQuery, Query()]
+) -> ListEnvelope[ReviewRead]:
+    """A page of reviews (``?page=`` or ``?cursor=``), sorted, filtered."""
+    items, pagination = await service.list_reviews(database=database, query=query)
+    return ListEnvelope[ReviewRead](data=items, pagination=pagination)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a review",
+    responses=error_responses(400, 409),
+)
+async def create_review(
+    data: ReviewCreate, session: SessionDep, request: Request, response: Response
+) -> Envelope[ReviewRead]:
+    """Create a review; ``Location`` says where it lives."""
+    item = await service.create_review(session=session, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_review", id=str(item.id))
+    return Envelope[ReviewRead](data=ReviewRead.model_validate(item))
+
+
+@router.get("/{id}", summary="Get a review", responses=error_responses(400, 404))
+async def get_review(id: uuid.UUID, database: DatabaseDep) -> Envelope[ReviewRead]:
+    """One review."""
+    item = await service.read_review(database=database, id=id)
+    return Envelope[ReviewRead](data=item)
+
+
+@router.put("/{id}", summary="Replace a review", responses=error_responses(400, 404, 409))
+async def replace_review(
+    id: uuid.UUID, data: ReviewCreate, session: SessionDep
+) -> Envelope[ReviewRead]:
+    """Replace every field of a review."""
+    item = await service.replace_review(session=session, id=id, data=data)
+    return Envelope[ReviewRead](data=ReviewRead.model_validate(item))
+
+
+@router.patch("/{id}", summary="Update a review", responses=error_responses(400, 404, 409))
+async def update_review(
+    id: uuid.UUID, data: ReviewUpdate, session: SessionDep
+) -> Envelope[ReviewRead]:
+    """Change some fields of a review."""
+    item = await service.update_review(session=session, id=id, data=data)
+    return Envelope[ReviewRead](data=ReviewRead.model_validate(item))
+
+
+@router.delete(
+    "/{id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a review",
+    responses=error_responses(400, 404),
+)
+async def delete_review(id: uuid.UUID, session: SessionDep) -> None:
+    """Delete a review."""
+    await service.delete_review(session=session, id=id)
+
+
+@nested_router.get(
+    "/products/{id}/reviews",
+    summary="List the reviews of one product",
+    responses=error_responses(400, 404),
+)
+async def list_product_reviews(
+    id: uuid.UUID, database: DatabaseDep, query: Annotated[ReviewListQuery, Query()]
+) -> ListEnvelope[ReviewRead]:
+    """The flat list's query, within one product; 404 without it."""
+    items, pagination = await service.list_in_product(database=database, id=id, query=query)
+    return ListEnvelope[ReviewRead](data=items, pagination=pagination)
+
+
+@nested_router.post(
+    "/products/{id}/reviews",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a review under its product",
+    responses=error_responses(400, 404, 409),
+)
+async def create_product_review(
+    id: uuid.UUID,
+    data: ReviewCreateInProduct,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+) -> Envelope[ReviewRead]:
+    """Create one under the product ID; ``Location`` is its flat URL."""
+    item = await service.create_in_product(session=session, id=id, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_review", id=str(item.id))
+    return Envelope[ReviewRead](data=ReviewRead.model_validate(item))

@@ -1,0 +1,1 @@
+"""Wishlist items: model, schemas, repository, service and routes."""

@@ -1,0 +1,92 @@
+"""HTTP routes for wishlist items: /api/v1/wishlist-items."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.auth.dependencies import CurrentPrincipal, OwnerScopeDep, current_principal
+from app.core.database import DatabaseDep, SessionDep
+from app.core.schemas import Envelope, ListEnvelope, error_responses
+from app.wishlist_item import service
+from app.wishlist_item.schemas import (
+    WishlistItemCreate,
+    WishlistItemListQuery,
+    WishlistItemRead,
+    WishlistItemUpdate,
+)
+
+# Deny by default: every route needs a valid access token.
+router = APIRouter(
+    prefix="/wishlist-items", tags=["wishlist-items"], dependencies=[Depends(current_principal)]
+)
+
+
+@router.get("", summary="List wishlist items", responses=error_responses(400))
+async def list_wishlist_items(
+    database: DatabaseDep, scope: OwnerScopeDep, query: Annotated[WishlistItemListQuery, Query()]
+) -> ListEnvelope[WishlistItemRead]:
+    """A page of wishlist items (``?page=`` or ``?cursor=``), sorted, filtered."""
+    items, pagination = await service.list_wishlist_items(
+        database=database, scope=scope, query=query
+    )
+    return ListEnvelope[WishlistItemRead](data=items, pagination=pagination)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a wishlist item",
+    responses=error_responses(400, 409),
+)
+async def create_wishlist_item(
+    data: WishlistItemCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+) -> Envelope[WishlistItemRead]:
+    """Create a wishlist item; ``Location`` says where it lives."""
+    item = await service.create_wishlist_item(session=session, owner_id=principal.id, data=data)
+    response.headers["Location"] = request.app.url_path_for("get_wishlist_item", id=str(item.id))
+    return Envelope[WishlistItemRead](data=WishlistItemRead.model_validate(item))
+
+
+@router.get("/{id}", summary="Get a wishlist item", responses=error_responses(400, 404))
+async def get_wishlist_item(
+    id: uuid.UUID, database: DatabaseDep, scope: OwnerScopeDep
+) -> Envelope[WishlistItemRead]:
+    """One wishlist item."""
+    item = await service.read_wishlist_item(database=database, scope=scope, id=id)
+    return Envelope[WishlistItemRead](data=item)
+
+
+@router.put("/{id}", summary="Replace a wishlist item", responses=error_responses(400, 404, 409))
+async def replace_wishlist_item(
+    id: uuid.UUID, data: WishlistItemCreate, session: SessionDep, scope: OwnerScopeDep
+) -> Envelope[WishlistItemRead]:
+    """Replace every field of a wishlist item."""
+    item = await service.replace_wishlist_item(session=session, scope=scope, id=id, data=data)
+    return Envelope[WishlistItemRead](data=WishlistItemRead.model_validate(item))
+
+
+@router.patch("/{id}", summary="Update a wishlist item", responses=error_responses(400, 404, 409))
+async def update_wishlist_item(
+    id: uuid.UUID, data: WishlistItemUpdate, session: SessionDep, scope: OwnerScopeDep
+) -> Envelope[WishlistItemRead]:
+    """Change some fields of a wishlist item."""
+    item = await service.update_wishlist_item(session=session, scope=scope, id=id, data=data)
+    return Envelope[WishlistItemRead](data=WishlistItemRead.model_validate(item))
+
+
+@router.delete(
+    "/{id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a wishlist item",
+    responses=error_responses(400, 404),
+)
+async def delete_wishlist_item(id: uuid.UUID, session: SessionDep, scope: OwnerScopeDep) -> None:
+    """Delete a wishlist item."""
+    await service.delete_wishlist_item(session=session, scope=scope, id=id)

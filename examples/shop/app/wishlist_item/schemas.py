@@ -1,0 +1,47 @@
+"""What clients send and receive for wishlist items: camelCase JSON, validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import ConfigDict, Field
+
+from app.core.pagination import ListQuery
+from app.core.schemas import CamelModel, patch_field
+from app.core.types import PlainStr
+
+
+class WishlistItemCreate(CamelModel):
+    """A new wishlist item: the body of create (POST) and replace (PUT)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: PlainStr = Field(min_length=1, max_length=80)
+    note: PlainStr | None = Field(default=None, max_length=65535)
+
+
+class WishlistItemUpdate(CamelModel):
+    """A partial update (PATCH): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: PlainStr = patch_field(min_length=1, max_length=80)
+    note: PlainStr | None = Field(default=None, max_length=65535)
+
+
+class WishlistItemRead(CamelModel):
+    """A wishlist item as the API returns it."""
+
+    id: uuid.UUID
+    label: str
+    note: str | None
+    owner_id: uuid.UUID
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class WishlistItemListQuery(ListQuery):
+    """The list's query: paging, sorting, and equality filters on declared fields."""
+
+    label: PlainStr | None = None

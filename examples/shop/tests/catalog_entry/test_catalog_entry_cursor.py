@@ -1,0 +1,131 @@
+"""Keyset pages of catalog entries: ?cursor= first, then each page's nextCursor."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from tests.catalog_entry.factories import COLLECTION, create_catalog_entry as create_item
+
+# Cursor pages sort by the timestamps and the required sortable fields.
+KEYSET_SORTS = ["created_at", "rank", "status", "title", "updated_at", "views"]
+# Optional fields sort offset pages only: databases order NULLs differently.
+NULLABLE_SORTS = [
+    "contact",
+    "cost",
+    "external_id",
+    "homepage",
+    "published_at",
+    "published_on",
+    "score",
+]
+
+
+def forged(data: Any) -> str:
+    """A cursor this API did not issue: base64url JSON of DATA."""
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+async def walk(client: AsyncClient, **params: Any) -> list[str]:
+    """Every id, following nextCursor from the first page until hasMore is false."""
+    ids: list[str] = []
+    query: dict[str, Any] = {"cursor": "", **params}
+    while True:
+        response = await client.get(COLLECTION, params=query)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert set(body) == {"data", "pagination", "meta"}
+        assert set(body["pagination"]) == {"nextCursor", "hasMore"}
+        ids.extend(item["id"] for item in body["data"])
+        if not body["pagination"]["hasMore"]:
+            assert body["pagination"]["nextCursor"] is None
+            return ids
+        query["cursor"] = body["pagination"]["nextCursor"]
+
+
+async def test_cursor_pages_walk_the_whole_list_newest_first(client: AsyncClient) -> None:
+    ids = [(await create_item(client))["id"] for _ in range(5)]
+    assert await walk(client, limit=2) == ids[::-1]
+
+
+async def test_cursor_pages_follow_the_sort_they_started_with(client: AsyncClient) -> None:
+    ids = [(await create_item(client))["id"] for _ in range(3)]
+    params: dict[str, Any] = {"cursor": "", "limit": 2, "sort": "created_at"}
+    page = (await client.get(COLLECTION, params=params)).json()
+    # The cursor carries its sort: the next page may leave ?sort= out.
+    rest = await client.get(COLLECTION, params={"cursor": page["pagination"]["nextCursor"]})
+    assert [item["id"] for item in page["data"] + rest.json()["data"]] == ids
+
+
+@pytest.mark.parametrize("column", KEYSET_SORTS)
+async def test_cursor_pages_match_offset_pages_in_every_sort(
+    client: AsyncClient, column: str
+) -> None:
+    for _ in range(5):
+        await create_item(client)
+    for sort in (column, f"-{column}"):
+        params: dict[str, Any] = {"sort": sort, "limit": 100}
+        listed = (await client.get(COLLECTION, params=params)).json()["data"]
+        assert await walk(client, sort=sort, limit=2) == [item["id"] for item in listed], sort
+
+
+@pytest.mark.parametrize("column", NULLABLE_SORTS)
+async def test_cursor_pages_refuse_a_sort_by_an_optional_field(
+    client: AsyncClient, column: str
+) -> None:
+    response = await client.get(COLLECTION, params={"cursor": "", "sort": column})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["details"][0]["field"] == "sort"
+
+
+async def test_cursor_pages_are_stable_while_rows_are_added(client: AsyncClient) -> None:
+    ids = [(await create_item(client))["id"] for _ in range(4)]
+    first = (await client.get(COLLECTION, params={"cursor": "", "limit": 2})).json()
+    await create_item(client)  # newer than every row: it belongs before the first page
+    cursor = first["pagination"]["nextCursor"]
+    rest = (await client.get(COLLECTION, params={"cursor": cursor, "limit": 2})).json()
+    assert [item["id"] for item in first["data"] + rest["data"]] == ids[::-1]
+    assert rest["pagination"] == {"nextCursor": None, "hasMore": False}
+
+
+async def test_an_empty_list_is_one_empty_page(client: AsyncClient) -> None:
+    body = (await client.get(COLLECTION, params={"cursor": ""})).json()
+    assert body["data"] == []
+    assert body["pagination"] == {"nextCursor": None, "hasMore": False}
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-a-cursor",
+        forged(["not", "an", "object"]),
+        forged({"s": "-created_at", "v": [1]}),
+        forged({"s": "-created_at", "v": ["yesterday", "not-a-uuid"]}),
+        forged({"s": "-no_such_column", "v": [1, 2]}),
+        "x" * 3000,
+    ],
+)
+async def test_invalid_cursor_is_400(client: AsyncClient, cursor: str) -> None:
+    await create_item(client)
+    response = await client.get(COLLECTION, params={"cursor": cursor})
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert [detail["field"] for detail in error["details"]] in (["cursor"], ["sort"])
+
+
+async def test_a_cursor_with_another_sort_or_a_page_is_400(client: AsyncClient) -> None:
+    for _ in range(2):
+        await create_item(client)
+    first = (await client.get(COLLECTION, params={"cursor": "", "limit": 1})).json()
+    cursor = first["pagination"]["nextCursor"]
+    other_sort = await client.get(COLLECTION, params={"cursor": cursor, "sort": "created_at"})
+    assert other_sort.status_code == 400
+    assert other_sort.json()["error"]["details"][0]["field"] == "cursor"
+    with_page = await client.get(COLLECTION, params={"cursor": cursor, "page": 2})
+    assert with_page.status_code == 400
+    assert with_page.json()["error"]["details"][0]["field"] == "page"
