@@ -10,7 +10,8 @@ from typing import Any
 
 from backendkit.config import ResourceSpec
 from backendkit.context.codegen import Call, py_str
-from backendkit.context.field_view import FieldView, indefinite_article
+from backendkit.context.field_view import FieldView
+from backendkit.context.literals import indefinite_article
 from backendkit.naming import ResourceNames
 
 
