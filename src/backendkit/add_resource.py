@@ -37,7 +37,8 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
     existing = [r.name for r in project.state.resources]
     if spec.name in existing:
         raise UsageError(f"resource {spec.name!r} already exists in this project")
-    if spec.name == "user" and project.config().auth == "jwt":
+    recorded = project.config()
+    if spec.name == "user" and recorded.auth == "jwt":
         # The project was made without one, so JWT auth built its own users table.
         raise UsageError(
             "this project's users are JWT auth's accounts (app/auth): a 'user' resource can "
@@ -50,7 +51,7 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
                 f"field {field.to_token()!r}: no resource {field.ref!r} in this project "
                 f"(resources: {known})"
             )
-    resources = [*project.config().resources, spec]
+    resources = [*recorded.resources, spec]
     config = project.config({"resources": resources})
     migrations = {**project.migrations(), spec.name: _next_migration(project, spec.name)}
     files = render_resource(config, migrations, template, spec.name)
