@@ -1,11 +1,11 @@
 """One-row reads on PostgreSQL straight through the asyncpg driver: the GET by id path.
 
 SQLAlchemy still writes the SQL (once per statement), owns the pool and converts the values
-with each column type's own processors. What is skipped is its per-statement execution
-machinery (greenlet hand-off, cursor, result objects): a quarter of a GET by id's CPU time
-(callgrind instruction counts, docs/performance.md). Other drivers go through Core, and so
-does any read that fails here, so errors, 503s and dropped connections behave exactly as on
-the Core path.
+with each column type's own processors. What is skipped is the Connection around a pool
+connection and the per-statement execution machinery (greenlet hand-offs, cursor and result
+objects): together a third of a GET by id's CPU time (callgrind instruction counts,
+docs/performance.md). Other drivers go through Core, and so does any read that fails here,
+on another connection, so errors and 503s are Core's own.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 Converter = Callable[[Any], Any] | None
 
@@ -34,26 +35,39 @@ _plans: dict[sa.Select[Any], _Plan] = {}
 
 
 async def read_one(
-    connection: AsyncConnection, query: sa.Select[Any], parameters: Mapping[str, Any]
+    engine: AsyncEngine, query: sa.Select[Any], parameters: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """The first row QUERY selects with PARAMETERS, as a dict by column name, or None."""
-    if connection.dialect.driver == "asyncpg":
+    if engine.dialect.driver == "asyncpg":
+        # A pool connection, not a Connection: its set-up and close cost as much as the
+        # read. The pool's own errors and timeouts surface here, as they would on Core.
+        pooled = await engine.raw_connection()
         try:
-            return await read_through_driver(connection, query, parameters)
-        except TimeoutError:
-            raise  # a statement timeout: running it again would double the wait
-        except Exception:
-            pass  # Core runs it again below, and reports the error its own way
-    row = (await connection.execute(query, parameters)).first()
+            driver = pooled.driver_connection
+            return await read_through_driver(driver, engine.dialect, query, parameters)
+        except Exception as error:
+            # Never reuse a connection that failed mid-read; Core runs the read again on
+            # another and reports any error its own way (a statement timeout is not run
+            # again: that would double the wait).
+            await greenlet_spawn(pooled.invalidate, error)
+            if isinstance(error, TimeoutError):
+                raise
+        except BaseException:
+            await greenlet_spawn(pooled.invalidate)
+            raise
+        finally:
+            # Returns it to the pool; no await inside, so a cancellation cannot leak it.
+            await greenlet_spawn(pooled.close)
+    async with engine.connect() as connection:
+        row = (await connection.execute(query, parameters)).first()
     return None if row is None else row._asdict()
 
 
 async def read_through_driver(
-    connection: AsyncConnection, query: sa.Select[Any], parameters: Mapping[str, Any]
+    driver: Any, dialect: sa.Dialect, query: sa.Select[Any], parameters: Mapping[str, Any]
 ) -> dict[str, Any] | None:
-    """``read_one`` on asyncpg, without the fallback to Core."""
-    driver: Any = (await connection.get_raw_connection()).driver_connection
-    plan = _plans.get(query) or await _plan(driver, query, connection.dialect)
+    """``read_one`` on an asyncpg connection (DRIVER), without any fallback to Core."""
+    plan = _plans.get(query) or await _plan(driver, query, dialect)
     arguments = [
         value if convert is None else convert(value)
         for name, convert in plan.parameters

@@ -135,8 +135,7 @@ class Repository(Generic[ModelT]):
         owner_id = cls._owner_id(scope)
         column = cls.owner_column if owner_id is not None else None
         parameters = {"id": id} if column is None else {"id": id, "owner_id": owner_id}
-        async with database.read_engine.connect() as connection:
-            return await read_one(connection, _read_query(cls.model, column), parameters)
+        return await read_one(database.read_engine, _read_query(cls.model, column), parameters)
 
     async def get(self, id: uuid.UUID) -> ModelT | None:
         """The row with ID (within this repository's owner scope), or None."""
