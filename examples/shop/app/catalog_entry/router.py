@@ -15,7 +15,7 @@ from app.catalog_entry.schemas import (
     CatalogEntryRead,
     CatalogEntryUpdate,
 )
-from app.core.database import DatabaseDep, SessionDep
+from app.core.database import SessionDep, get_database
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 
 # Deny by default: every route needs a valid access token.
@@ -24,12 +24,16 @@ router = APIRouter(
 )
 
 
+# The reads take the Request and look the database up themselves: each FastAPI dependency
+# costs these, the hottest routes, a few percent of their throughput.
 @router.get("", summary="List catalog entries", responses=error_responses(400))
 async def list_catalog_entries(
-    database: DatabaseDep, query: Annotated[CatalogEntryListQuery, Query()]
+    request: Request, query: Annotated[CatalogEntryListQuery, Query()]
 ) -> ListEnvelope[CatalogEntryRead]:
     """A page of catalog entries (``?page=`` or ``?cursor=``), sorted, filtered."""
-    items, pagination = await service.list_catalog_entries(database=database, query=query)
+    items, pagination = await service.list_catalog_entries(
+        database=get_database(request), query=query
+    )
     return ListEnvelope[CatalogEntryRead](data=items, pagination=pagination)
 
 
@@ -49,9 +53,9 @@ async def create_catalog_entry(
 
 
 @router.get("/{id}", summary="Get a catalog entry", responses=error_responses(400, 404))
-async def get_catalog_entry(id: uuid.UUID, database: DatabaseDep) -> Envelope[CatalogEntryRead]:
+async def get_catalog_entry(id: uuid.UUID, request: Request) -> Envelope[CatalogEntryRead]:
     """One catalog entry."""
-    item = await service.read_catalog_entry(database=database, id=id)
+    item = await service.read_catalog_entry(database=get_database(request), id=id)
     return Envelope[CatalogEntryRead](data=item)
 
 

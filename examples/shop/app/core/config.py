@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     redis_url: str = ""
     log_level: LogLevel = "INFO"
     metrics_enabled: bool = True
+    # Request spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT); needs the otel extra.
+    otel_enabled: bool = False
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # Requests per minute per client (0: no limit); sign-in attempts per client and account.

@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,9 +42,11 @@ def invalid_cursor(message: str = "not a cursor this API issued") -> BadRequestE
     )
 
 
-def encode_cursor(sort: str, columns: Sequence[sa.ColumnElement[Any]], row: Any) -> str:
-    """The cursor after ROW (a result row holding COLUMNS: the sort columns, then the id)."""
-    values = [_to_json(getattr(row, str(column.key))) for column in columns]
+def encode_cursor(
+    sort: str, columns: Sequence[sa.ColumnElement[Any]], row: Mapping[str, Any]
+) -> str:
+    """The cursor after ROW (a row's columns by name: the sort columns, then the id)."""
+    values = [_to_json(row[str(column.key)]) for column in columns]
     raw = json.dumps({"s": sort, "v": values}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 

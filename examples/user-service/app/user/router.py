@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.auth.dependencies import require_roles
-from app.core.database import DatabaseDep, SessionDep
+from app.core.database import SessionDep, get_database
 from app.core.schemas import Envelope, ListEnvelope, error_responses
 from app.user import service
 from app.user.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
@@ -17,12 +17,14 @@ from app.user.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
 router = APIRouter(prefix="/users", tags=["users"], dependencies=[Depends(require_roles("admin"))])
 
 
+# The reads take the Request and look the database up themselves: each FastAPI dependency
+# costs these, the hottest routes, a few percent of their throughput.
 @router.get("", summary="List users", responses=error_responses(400))
 async def list_users(
-    database: DatabaseDep, query: Annotated[UserListQuery, Query()]
+    request: Request, query: Annotated[UserListQuery, Query()]
 ) -> ListEnvelope[UserRead]:
     """A page of users (``?page=`` or ``?cursor=``), sorted, filtered."""
-    items, pagination = await service.list_users(database=database, query=query)
+    items, pagination = await service.list_users(database=get_database(request), query=query)
     return ListEnvelope[UserRead](data=items, pagination=pagination)
 
 
@@ -42,9 +44,9 @@ async def create_user(
 
 
 @router.get("/{id}", summary="Get a user", responses=error_responses(400, 404))
-async def get_user(id: uuid.UUID, database: DatabaseDep) -> Envelope[UserRead]:
+async def get_user(id: uuid.UUID, request: Request) -> Envelope[UserRead]:
     """One user."""
-    item = await service.read_user(database=database, id=id)
+    item = await service.read_user(database=get_database(request), id=id)
     return Envelope[UserRead](data=item)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -9,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from httpx import AsyncClient
 
-from app.core.logging import JsonFormatter
+from app.core.logging import FLUSH_SECONDS, BatchingStreamHandler, JsonFormatter, timestamp
 
 
 class _Lines(logging.Handler):
@@ -49,6 +52,7 @@ async def test_one_json_line_per_request(client: AsyncClient, log_lines: list[st
     assert entry["status"] == 200
     assert entry["durationMs"] >= 0
     assert entry["level"] == "info"
+    assert dt.datetime.fromisoformat(entry["time"]).utcoffset() == dt.timedelta(0)
     # Neither the query string nor the headers are logged: they can carry secrets.
     assert all("s3cret" not in line and "Bearer" not in line for line in log_lines)
 
@@ -57,3 +61,47 @@ async def test_access_log_is_off_above_info(client: AsyncClient, log_lines: list
     logging.getLogger("app").setLevel(logging.WARNING)
     await client.get("/health")
     assert not [line for line in log_lines if '"app.access"' in line]
+
+
+def test_timestamps_are_utc_with_milliseconds() -> None:
+    assert timestamp(250) == "1970-01-01T00:00:00.250Z"
+    assert timestamp(86_400_999) == "1970-01-02T00:00:00.999Z"
+
+
+class _CountingStream(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushes = 0
+
+    def flush(self) -> None:
+        self.flushes += 1
+        super().flush()
+
+
+async def test_info_lines_are_flushed_in_batches_and_warnings_at_once() -> None:
+    stream = _CountingStream()
+    handler = BatchingStreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("app.tests.batching")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info("one")
+        logger.info("two")
+        # Written, not yet flushed: one flush serves the whole batch.
+        assert stream.flushes == 0
+        assert len(stream.getvalue().splitlines()) == 2
+        await asyncio.sleep(FLUSH_SECONDS * 2)
+        assert stream.flushes == 1
+        logger.warning("three")
+        assert stream.flushes == 2
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_lines_logged_off_the_event_loop_are_flushed_at_once() -> None:
+    stream = _CountingStream()
+    handler = BatchingStreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.handle(logging.makeLogRecord({"msg": "outside", "levelno": logging.INFO}))
+    assert stream.flushes == 1

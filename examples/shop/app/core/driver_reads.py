@@ -1,0 +1,102 @@
+"""One-row reads on PostgreSQL straight through the asyncpg driver: the GET by id path.
+
+SQLAlchemy still writes the SQL (once per statement), owns the pool and converts the values
+with each column type's own processors. What is skipped is the Connection around a pool
+connection and the per-statement execution machinery (greenlet hand-offs, cursor and result
+objects): together a third of a GET by id's CPU time (callgrind instruction counts,
+docs/performance.md). Other drivers go through Core, and so does any read that fails here,
+on another connection, so errors and 503s are Core's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
+
+Converter = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A statement compiled for asyncpg: its SQL, its parameters' order, its columns."""
+
+    sql: str
+    parameters: tuple[tuple[str, Converter], ...]
+    columns: tuple[tuple[str, Converter], ...]
+
+
+# Keyed by the statement object: callers build each statement once (repository.py).
+_plans: dict[sa.Select[Any], _Plan] = {}
+
+
+async def read_one(
+    engine: AsyncEngine, query: sa.Select[Any], parameters: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The first row QUERY selects with PARAMETERS, as a dict by column name, or None."""
+    if engine.dialect.driver == "asyncpg":
+        # A pool connection, not a Connection: its set-up and close cost as much as the
+        # read. The pool's own errors and timeouts surface here, as they would on Core.
+        pooled = await engine.raw_connection()
+        try:
+            driver = pooled.driver_connection
+            return await read_through_driver(driver, engine.dialect, query, parameters)
+        except Exception as error:
+            # Never reuse a connection that failed mid-read; Core runs the read again on
+            # another and reports any error its own way (a statement timeout is not run
+            # again: that would double the wait).
+            await greenlet_spawn(pooled.invalidate, error)
+            if isinstance(error, TimeoutError):
+                raise
+        except BaseException:
+            await greenlet_spawn(pooled.invalidate)
+            raise
+        finally:
+            # Returns it to the pool; no await inside, so a cancellation cannot leak it.
+            await greenlet_spawn(pooled.close)
+    async with engine.connect() as connection:
+        row = (await connection.execute(query, parameters)).first()
+    return None if row is None else row._asdict()
+
+
+async def read_through_driver(
+    driver: Any, dialect: sa.Dialect, query: sa.Select[Any], parameters: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """``read_one`` on an asyncpg connection (DRIVER), without any fallback to Core."""
+    plan = _plans.get(query) or await _plan(driver, query, dialect)
+    arguments = [
+        value if convert is None else convert(value)
+        for name, convert in plan.parameters
+        for value in (parameters[name],)
+    ]
+    record = await driver.fetchrow(plan.sql, *arguments)
+    if record is None:
+        return None
+    return {
+        name: value if convert is None else convert(value)
+        for (name, convert), value in zip(plan.columns, record, strict=True)
+    }
+
+
+async def _plan(driver: Any, query: sa.Select[Any], dialect: sa.Dialect) -> _Plan:
+    compiled = query.compile(dialect=dialect)
+    sql = str(compiled)
+    binds = compiled.binds
+    order = compiled.positiontup or []
+    parameters = tuple(
+        (name, binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order
+    )
+    # Result processors depend on the column's type as the server reports it.
+    statement = await driver.prepare(sql)
+    oids = [attribute.type.oid for attribute in statement.get_attributes()]
+    columns = tuple(
+        (str(column.key), column.type.dialect_impl(dialect).result_processor(dialect, oid))
+        for column, oid in zip(query.selected_columns, oids, strict=True)
+    )
+    plan = _Plan(sql=sql, parameters=parameters, columns=columns)
+    _plans[query] = plan
+    return plan
