@@ -88,13 +88,15 @@ async def test_info_lines_are_flushed_in_batches_and_warnings_at_once() -> None:
     try:
         logger.info("one")
         logger.info("two")
-        # Written, not yet flushed: one flush serves the whole batch.
+        # Held back: one write serves the whole batch.
         assert stream.flushes == 0
-        assert len(stream.getvalue().splitlines()) == 2
+        assert stream.getvalue() == ""
         await asyncio.sleep(FLUSH_SECONDS * 2)
         assert stream.flushes == 1
+        assert len(stream.getvalue().splitlines()) == 2
         logger.warning("three")
         assert stream.flushes == 2
+        assert len(stream.getvalue().splitlines()) == 3
     finally:
         logger.removeHandler(handler)
 
@@ -105,3 +107,18 @@ def test_lines_logged_off_the_event_loop_are_flushed_at_once() -> None:
     handler.setFormatter(JsonFormatter())
     handler.handle(logging.makeLogRecord({"msg": "outside", "levelno": logging.INFO}))
     assert stream.flushes == 1
+
+
+async def test_batches_are_whole_lines_of_at_most_one_pipe_write() -> None:
+    stream = _CountingStream()
+    writes: list[str] = []
+    stream.write = writes.append  # type: ignore[method-assign,assignment]
+    handler = BatchingStreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for number in range(200):
+        handler.emit(logging.makeLogRecord({"msg": f"line {number:04d} " + "x" * 90}))
+    handler.flush()
+    assert 1 < len(writes) < 200
+    assert all(len(chunk) <= BatchingStreamHandler.BATCH_BYTES for chunk in writes)
+    assert all(chunk.endswith("\n") for chunk in writes)
+    assert len("".join(writes).splitlines()) == 200

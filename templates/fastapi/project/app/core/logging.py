@@ -58,22 +58,34 @@ class JsonFormatter(logging.Formatter):
 
 
 class BatchingStreamHandler(logging.StreamHandler[TextIO]):
-    """A StreamHandler that flushes INFO lines within FLUSH_SECONDS instead of line by line.
+    """A StreamHandler that writes INFO lines in batches, within FLUSH_SECONDS.
 
-    On an event loop, a flush is scheduled FLUSH_SECONDS after the first unflushed line, so
-    a busy server makes one write per batch and an idle one still shows every line promptly.
-    Warnings and above, and lines logged off the event loop, are flushed at once.
+    On an event loop, the first pending line schedules a flush FLUSH_SECONDS later, so a busy
+    server makes one write per batch and an idle one still shows every line promptly.
+    Warnings and above, and lines logged off the event loop, are written at once. Each write
+    carries whole lines and at most BATCH_BYTES (PIPE_BUF), so the lines of several worker
+    processes sharing one pipe never interleave mid-line, buffered stream or not
+    (``PYTHONUNBUFFERED``).
     """
+
+    BATCH_BYTES = 4096
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__(stream)
+        self._pending: list[str] = []
+        self._pending_bytes = 0
         self._flush_scheduled = False
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.stream.write(self.format(record) + self.terminator)
+            line = self.format(record) + self.terminator
+            size = len(line)  # characters: a bound, not an exact byte count
+            if self._pending_bytes + size > self.BATCH_BYTES:
+                self._write_pending()
+            self._pending.append(line)
+            self._pending_bytes += size
             if record.levelno >= logging.WARNING:
-                self.flush()
+                self._write_pending()
             else:
                 self._flush_soon()
         except RecursionError:
@@ -81,13 +93,25 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
 
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            self.stream.write("".join(self._pending))
+            self._pending.clear()
+            self._pending_bytes = 0
+        if self.stream and hasattr(self.stream, "flush"):
+            self.stream.flush()
+
     def _flush_soon(self) -> None:
         if self._flush_scheduled:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self.flush()
+            self._write_pending()
             return
         self._flush_scheduled = True
         loop.call_later(FLUSH_SECONDS, self._scheduled_flush)
