@@ -8,6 +8,7 @@ so the tests never touch the data of the database the URL names.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -99,6 +100,14 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     yield application
     await application.state.database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _flush_logs() -> Iterator[None]:
+    """Each test's log lines within its own captured output (they are written in batches)."""
+    yield
+    for handler in logging.getLogger("app").handlers:
+        handler.flush()
 
 
 @pytest.fixture(scope="session")

@@ -35,3 +35,19 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62
     value |= random_bits
     return uuid.UUID(int=value)
+
+
+_VERSION_7 = 0x7 << 76
+_VARIANT_RFC = 0x2 << 62
+_CLEAR = ~((0xF << 76) | (0x3 << 62))
+
+
+def uuid7_text() -> str:
+    """A new UUIDv7 as text, for ids that only ever travel as text (request ids).
+
+    Ordered to the millisecond and random below it: without ``uuid7``'s counter, lock and
+    UUID object it costs a third as much, and it runs on every request.
+    """
+    random_bits = int.from_bytes(os.urandom(10)) & _CLEAR
+    digits = f"{(time.time_ns() // 1_000_000) << 80 | random_bits | _VERSION_7 | _VARIANT_RFC:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

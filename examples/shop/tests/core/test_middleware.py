@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 from httpx import AsyncClient
+
+from app.core.ids import uuid7_text
 
 
 async def test_request_id_is_generated_and_returned(client: AsyncClient) -> None:
     response = await client.get("/health")
     assert len(response.headers["x-request-id"]) >= 16
+
+
+def test_generated_request_ids_are_uuid7_ordered_by_time() -> None:
+    before = time.time_ns() // 1_000_000
+    ids = [uuid7_text() for _ in range(100)]
+    after = time.time_ns() // 1_000_000
+    parsed = [uuid.UUID(text) for text in ids]
+    assert [str(value) for value in parsed] == ids
+    assert all(value.version == 7 and value.variant == uuid.RFC_4122 for value in parsed)
+    assert all(before <= value.int >> 80 <= after for value in parsed)
+    assert len(set(ids)) == 100
 
 
 async def test_request_id_from_the_client_is_propagated(client: AsyncClient) -> None:

@@ -103,6 +103,10 @@ async def test_list_paginates(client: AsyncClient) -> None:
     assert len(second["data"]) == 1
     assert second["pagination"] == {"page": 2, "limit": 2, "total": 3, "hasMore": False}
     assert len({item["id"] for item in first["data"] + second["data"]}) == 3
+    # Past the end: no rows to carry the count, which is still the list's.
+    past = (await client.get(COLLECTION, params={"limit": 2, "page": 5})).json()
+    assert past["data"] == []
+    assert past["pagination"] == {"page": 5, "limit": 2, "total": 3, "hasMore": False}
 
 
 async def test_limit_is_capped_at_100(client: AsyncClient) -> None:

@@ -8,13 +8,16 @@ import logging
 import sys
 import time
 from json.encoder import encode_basestring as _quoted
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeGuard
 
 from starlette.types import Scope
 
 from app.core.request_id import current_request_id
 
+_app = logging.getLogger("app")
 _access = logging.getLogger("app.access")
+# The handler configure_logging installed: access lines go to it directly while it is alone.
+_default_handler: BatchingStreamHandler | None = None
 # Under load, lines are written in batches: one write per FLUSH_SECONDS rather than one per
 # request. Warnings and errors are written at once.
 FLUSH_SECONDS = 0.2
@@ -78,20 +81,28 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = self.format(record) + self.terminator
-            size = len(line)  # characters: a bound, not an exact byte count
-            if self._pending_bytes + size > self.BATCH_BYTES:
-                self._write_pending()
-            self._pending.append(line)
-            self._pending_bytes += size
-            if record.levelno >= logging.WARNING:
-                self._write_pending()
-            else:
-                self._flush_soon()
+            self._add(self.format(record), urgent=record.levelno >= logging.WARNING)
         except RecursionError:
             raise
         except Exception:
             self.handleError(record)
+
+    def write_line(self, line: str) -> None:
+        """Add LINE, already rendered, as an INFO line: the access log's way in."""
+        with self.lock:  # type: ignore[union-attr]
+            self._add(line, urgent=False)
+
+    def _add(self, line: str, *, urgent: bool) -> None:
+        line += self.terminator
+        size = len(line)  # characters: a bound, not an exact byte count
+        if self._pending_bytes + size > self.BATCH_BYTES:
+            self._write_pending()
+        self._pending.append(line)
+        self._pending_bytes += size
+        if urgent:
+            self._write_pending()
+        else:
+            self._flush_soon()
 
     def flush(self) -> None:
         with self.lock:  # type: ignore[union-attr]
@@ -129,12 +140,31 @@ def configure_logging(level: str) -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+    global _default_handler
+    for previous in _app.handlers:
+        previous.flush()  # its batch, before it is replaced
     handler = BatchingStreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
-    root = logging.getLogger("app")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
+    _app.handlers[:] = [handler]
+    _app.setLevel(level)
+    _app.propagate = False
+    _default_handler = handler
+
+
+def _straight_to(handler: BatchingStreamHandler | None) -> TypeGuard[BatchingStreamHandler]:
+    """Whether access lines may skip the logging machinery and go to HANDLER directly.
+
+    Only while the set-up is configure_logging's own: one handler, no filters. Any handler
+    or filter added to ``app`` or ``app.access`` gets every line as a LogRecord again.
+    """
+    return (
+        handler is not None
+        and not _access.handlers
+        and not _access.filters
+        and not _app.filters
+        and len(_app.handlers) == 1
+        and _app.handlers[0] is handler
+    )
 
 
 def log_request(scope: Scope, route: str, status: int, seconds: float, request_id: str) -> None:
@@ -152,4 +182,9 @@ def log_request(scope: Scope, route: str, status: int, seconds: float, request_i
         f'"route":{_quoted(route)},"path":{_quoted(scope["path"])},"status":{status},'
         f'"durationMs":{round(seconds * 1000, 2)}}}'
     )
-    _access.info("request", extra={"json_line": line})
+    handler = _default_handler
+    if _straight_to(handler):
+        # A LogRecord, its dispatch and its formatting cost more than the line itself.
+        handler.write_line(line)
+    else:
+        _access.info("request", extra={"json_line": line})

@@ -38,6 +38,10 @@ class OwnerScope:
 EVERY_OWNER = OwnerScope(None)
 
 
+# The window count each page row carries: the list's total in the page's own statement.
+_TOTAL = "_total"
+
+
 @cache
 def _read_query(model: type[Entity], column: str | None) -> sa.Select[Any]:
     """SELECT one row by id, built once per model (building it costs more than running it).
@@ -196,18 +200,23 @@ class Repository(Generic[ModelT]):
         conditions, order_by = cls._page_clauses(sort, filters, scope)
         table = cls.model.__table__
         query = (
-            sa.select(table)
+            sa.select(table, sa.func.count().over().label(_TOTAL))
             .where(*conditions)
             .order_by(*order_by)
             .offset(page.offset)
             .limit(page.limit)
         )
-        count = sa.select(sa.func.count()).select_from(table).where(*conditions)
         async with database.read_engine.connect() as connection:
             rows = [row._asdict() for row in await connection.execute(query)]
-            # A short first page is the whole list: no need to count.
-            if page.offset == 0 and len(rows) < page.limit:
-                return rows, len(rows)
+            if rows:
+                total = rows[0][_TOTAL]
+                for row in rows:
+                    del row[_TOTAL]
+                return rows, int(total)
+            if page.offset == 0:
+                return rows, 0
+            # Past the end: the count needs a statement of its own.
+            count = sa.select(sa.func.count()).select_from(table).where(*conditions)
             total = await connection.scalar(count)
         return rows, int(total or 0)
 

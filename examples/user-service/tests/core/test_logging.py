@@ -12,7 +12,14 @@ from collections.abc import Iterator
 import pytest
 from httpx import AsyncClient
 
-from app.core.logging import FLUSH_SECONDS, BatchingStreamHandler, JsonFormatter, timestamp
+from app.core.logging import (
+    FLUSH_SECONDS,
+    BatchingStreamHandler,
+    JsonFormatter,
+    configure_logging,
+    log_request,
+    timestamp,
+)
 
 
 class _Lines(logging.Handler):
@@ -116,9 +123,35 @@ async def test_batches_are_whole_lines_of_at_most_one_pipe_write() -> None:
     handler = BatchingStreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(message)s"))
     for number in range(200):
-        handler.emit(logging.makeLogRecord({"msg": f"line {number:04d} " + "x" * 90}))
+        line = f"line {number:04d} " + "x" * 90
+        handler.emit(logging.makeLogRecord({"msg": line, "levelno": logging.INFO}))
     handler.flush()
     assert 1 < len(writes) < 200
     assert all(len(chunk) <= BatchingStreamHandler.BATCH_BYTES for chunk in writes)
     assert all(chunk.endswith("\n") for chunk in writes)
     assert len("".join(writes).splitlines()) == 200
+
+
+def test_access_lines_reach_the_default_handler_and_any_added_one() -> None:
+    app_logger = logging.getLogger("app")
+    previous = (app_logger.handlers[:], app_logger.level)
+    configure_logging("INFO")
+    default = app_logger.handlers[0]
+    assert isinstance(default, BatchingStreamHandler)
+    stream = io.StringIO()
+    default.setStream(stream)
+    added = _Lines()
+    scope = {"method": "GET", "path": "/things/1"}
+    try:
+        # Alone, the default handler gets the line without a LogRecord.
+        log_request(scope, "/things/{id}", 200, 0.001, "direct-1")
+        default.flush()
+        assert json.loads(stream.getvalue())["requestId"] == "direct-1"
+        # Another handler (here on app.access) gets every line through logging again.
+        logging.getLogger("app.access").addHandler(added)
+        log_request(scope, "/things/{id}", 200, 0.001, "logged-2")
+        assert [json.loads(line)["requestId"] for line in added.lines] == ["logged-2"]
+    finally:
+        logging.getLogger("app.access").removeHandler(added)
+        app_logger.handlers[:], level = previous
+        app_logger.setLevel(level)

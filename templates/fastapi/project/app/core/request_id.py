@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
-from app.core.ids import uuid7
+from app.core.ids import uuid7_text
 
 HEADER = "X-Request-ID"
 # A client's id is echoed only when it is short and plain: it ends up in logs and headers.
@@ -18,7 +18,7 @@ def new_request_id(incoming: str | None) -> str:
     """The client's X-Request-ID when acceptable, else a fresh one."""
     if incoming and _ACCEPTABLE.match(incoming):
         return incoming
-    return str(uuid7())
+    return uuid7_text()
 
 
 def current_request_id() -> str:
