@@ -1,4 +1,4 @@
-"""One-row reads on PostgreSQL straight through the asyncpg driver: the GET by id path.
+"""Hot reads on PostgreSQL straight through the asyncpg driver: GET by id and offset pages.
 
 SQLAlchemy still writes the SQL (once per statement), owns the pool and converts the values
 with each column type's own processors. What is skipped is the Connection around a pool
@@ -10,6 +10,7 @@ on another connection, so errors and 503s are Core's own.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,21 +31,37 @@ class _Plan:
     columns: tuple[tuple[str, Converter], ...]
 
 
-# Keyed by the statement object: callers build each statement once (repository.py).
-_plans: dict[sa.Select[Any], _Plan] = {}
+# Keyed by the statement object (callers build each statement once, or keep a bounded
+# cache of them: repository.py), and bounded here too.
+_plans: OrderedDict[sa.Select[Any], _Plan] = OrderedDict()
+MAX_PLANS = 512
 
 
 async def read_one(
     engine: AsyncEngine, query: sa.Select[Any], parameters: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """The first row QUERY selects with PARAMETERS, as a dict by column name, or None."""
+    rows = await read_all(engine, query, parameters, first_only=True)
+    return rows[0] if rows else None
+
+
+async def read_all(
+    engine: AsyncEngine,
+    query: sa.Select[Any],
+    parameters: Mapping[str, Any],
+    *,
+    first_only: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows QUERY selects with PARAMETERS (only the first, with FIRST_ONLY), as dicts."""
     if engine.dialect.driver == "asyncpg":
         # A pool connection, not a Connection: its set-up and close cost as much as the
         # read. The pool's own errors and timeouts surface here, as they would on Core.
         pooled = await engine.raw_connection()
         try:
             driver = pooled.driver_connection
-            return await read_through_driver(driver, engine.dialect, query, parameters)
+            return await read_through_driver(
+                driver, engine.dialect, query, parameters, first_only=first_only
+            )
         except Exception as error:
             # Never reuse a connection that failed mid-read; Core runs the read again on
             # another and reports any error its own way (a statement timeout is not run
@@ -59,27 +76,41 @@ async def read_one(
             # Returns it to the pool; no await inside, so a cancellation cannot leak it.
             await greenlet_spawn(pooled.close)
     async with engine.connect() as connection:
-        row = (await connection.execute(query, parameters)).first()
-    return None if row is None else row._asdict()
+        result = await connection.execute(query, parameters)
+        if first_only:
+            row = result.first()
+            return [] if row is None else [row._asdict()]
+        return [row._asdict() for row in result]
 
 
 async def read_through_driver(
-    driver: Any, dialect: sa.Dialect, query: sa.Select[Any], parameters: Mapping[str, Any]
-) -> dict[str, Any] | None:
-    """``read_one`` on an asyncpg connection (DRIVER), without any fallback to Core."""
+    driver: Any,
+    dialect: sa.Dialect,
+    query: sa.Select[Any],
+    parameters: Mapping[str, Any],
+    *,
+    first_only: bool = False,
+) -> list[dict[str, Any]]:
+    """``read_all`` on an asyncpg connection (DRIVER), without any fallback to Core."""
     plan = _plans.get(query) or await _plan(driver, query, dialect)
     arguments = [
         value if convert is None else convert(value)
         for name, convert in plan.parameters
         for value in (parameters[name],)
     ]
-    record = await driver.fetchrow(plan.sql, *arguments)
-    if record is None:
-        return None
-    return {
-        name: value if convert is None else convert(value)
-        for (name, convert), value in zip(plan.columns, record, strict=True)
-    }
+    if first_only:
+        record = await driver.fetchrow(plan.sql, *arguments)
+        records = [] if record is None else [record]
+    else:
+        records = await driver.fetch(plan.sql, *arguments)
+    columns = plan.columns
+    return [
+        {
+            name: value if convert is None else convert(value)
+            for (name, convert), value in zip(columns, record, strict=True)
+        }
+        for record in records
+    ]
 
 
 async def _plan(driver: Any, query: sa.Select[Any], dialect: sa.Dialect) -> _Plan:
@@ -99,4 +130,6 @@ async def _plan(driver: Any, query: sa.Select[Any], dialect: sa.Dialect) -> _Pla
     )
     plan = _Plan(sql=sql, parameters=parameters, columns=columns)
     _plans[query] = plan
+    if len(_plans) > MAX_PLANS:
+        _plans.popitem(last=False)
     return plan

@@ -66,7 +66,8 @@ async def test_driver_reads_give_what_core_gives(postgres: Database) -> None:
         # Twice: the first read plans the statement, the second uses the plan.
         for _ in range(2):
             read = await read_through_driver(driver, postgres.engine.dialect, _QUERY, _VALUES)
-            assert read == core == _VALUES
+            assert read == [core]
+            assert core == _VALUES
     assert await read_one(postgres.read_engine, _QUERY, _VALUES) == core
 
 

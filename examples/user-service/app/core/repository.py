@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.cursor import after, encode_cursor, read_cursor, typed_cursor
 from app.core.database import Database
-from app.core.driver_reads import read_one
+from app.core.driver_reads import read_all, read_one
 from app.core.errors import BadRequestError, BusinessRuleError, ConflictError
 from app.core.models import Entity, SoftDeletable
 from app.core.pagination import ListQuery, PageParams, SortKey, parse_sort
@@ -40,6 +40,8 @@ EVERY_OWNER = OwnerScope(None)
 
 # The window count each page row carries: the list's total in the page's own statement.
 _TOTAL = "_total"
+# Bound parameter names of a page's equality filters (column names are identifiers).
+_FILTER = "filter_"
 
 
 @cache
@@ -77,6 +79,45 @@ async def require_parent(parents: Repository[Any], values: Mapping[str, Any], co
             f"{label} not found",
             [ErrorDetail(field=to_camel(column), message=f"no {label} with this id")],
         )
+
+
+def _order_by(model: type[Entity], sort: Sequence[SortKey]) -> list[sa.UnaryExpression[Any]]:
+    order_by: list[sa.UnaryExpression[Any]] = []
+    for key in sort:
+        column = getattr(model, key.column)
+        order_by.append(column.desc() if key.descending else column.asc())
+    # The id breaks ties, so pages never overlap or skip rows.
+    order_by.append(model.id.desc() if sort and sort[-1].descending else model.id.asc())
+    return order_by
+
+
+@lru_cache(maxsize=256)
+def _page_statement(
+    model: type[Entity],
+    owner_column: str | None,
+    sort: tuple[SortKey, ...],
+    filtered: tuple[str, ...],
+) -> sa.Select[Any]:
+    """An offset page's statement for one shape of request: owner, sort, filtered columns.
+
+    OWNER_COLUMN, when given, limits rows to the ``owner_id`` parameter's.
+
+    Filter values, the owner, the offset and the limit are parameters, so requests of one
+    shape share one statement, compiled once (driver_reads.py). Bounded: ``?sort=`` and
+    filters can take many shapes.
+    """
+    conditions = [getattr(model, column) == sa.bindparam(_FILTER + column) for column in filtered]
+    if issubclass(model, SoftDeletable):
+        conditions.append(model.deleted_at.is_(None))
+    if owner_column is not None:
+        conditions.append(getattr(model, owner_column) == sa.bindparam("owner_id"))
+    return (
+        sa.select(model.__table__, sa.func.count().over().label(_TOTAL))
+        .where(*conditions)
+        .order_by(*_order_by(model, sort))
+        .offset(sa.bindparam("offset", type_=sa.Integer()))
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
+    )
 
 
 def _sort_text(keys: Sequence[SortKey]) -> str:
@@ -157,13 +198,7 @@ class Repository(Generic[ModelT]):
         """The WHERE conditions (equality filters, owner scope) and ORDER BY of a page."""
         conditions = [getattr(cls.model, column) == value for column, value in filters.items()]
         conditions.extend(cls._visible(scope))
-        order_by: list[sa.UnaryExpression[Any]] = []
-        for key in sort:
-            column = getattr(cls.model, key.column)
-            order_by.append(column.desc() if key.descending else column.asc())
-        # The id breaks ties, so pages never overlap or skip rows.
-        order_by.append(cls.model.id.desc() if sort and sort[-1].descending else cls.model.id.asc())
-        return conditions, order_by
+        return conditions, _order_by(cls.model, sort)
 
     async def list_page(
         self, *, page: PageParams, sort: Sequence[SortKey], filters: Mapping[str, Any]
@@ -197,26 +232,26 @@ class Repository(Generic[ModelT]):
         Dicts rather than result rows: schemas read a row by attribute, and each camelCase
         alias they try first is a miss that costs more than the rest of the row.
         """
-        conditions, order_by = cls._page_clauses(sort, filters, scope)
-        table = cls.model.__table__
-        query = (
-            sa.select(table, sa.func.count().over().label(_TOTAL))
-            .where(*conditions)
-            .order_by(*order_by)
-            .offset(page.offset)
-            .limit(page.limit)
-        )
+        owner_id = cls._owner_id(scope)
+        filtered = tuple(sorted(filters))
+        owner_column = cls.owner_column if owner_id is not None else None
+        query = _page_statement(cls.model, owner_column, tuple(sort), filtered)
+        parameters = {_FILTER + column: filters[column] for column in filtered}
+        parameters.update(offset=page.offset, limit=page.limit)
+        if owner_id is not None:
+            parameters["owner_id"] = owner_id
+        rows = await read_all(database.read_engine, query, parameters)
+        if rows:
+            total = rows[0][_TOTAL]
+            for row in rows:
+                del row[_TOTAL]
+            return rows, int(total)
+        if page.offset == 0:
+            return rows, 0
+        # Past the end: no row carries the count, which needs a statement of its own.
+        conditions, _ = cls._page_clauses(sort, filters, scope)
+        count = sa.select(sa.func.count()).select_from(cls.model.__table__).where(*conditions)
         async with database.read_engine.connect() as connection:
-            rows = [row._asdict() for row in await connection.execute(query)]
-            if rows:
-                total = rows[0][_TOTAL]
-                for row in rows:
-                    del row[_TOTAL]
-                return rows, int(total)
-            if page.offset == 0:
-                return rows, 0
-            # Past the end: the count needs a statement of its own.
-            count = sa.select(sa.func.count()).select_from(table).where(*conditions)
             total = await connection.scalar(count)
         return rows, int(total or 0)
 
