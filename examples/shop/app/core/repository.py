@@ -51,12 +51,21 @@ def _read_query(model: type[Entity], column: str | None) -> sa.Select[Any]:
     With COLUMN, only a row whose COLUMN equals the ``owner_id`` parameter.
     """
     table = model.__table__
-    query = sa.select(table).where(table.c.id == sa.bindparam("id"))
-    if column is not None:
-        query = query.where(table.c[column] == sa.bindparam("owner_id"))
+    visible = _visible_rows(model, column, sa.bindparam("owner_id"))
+    return sa.select(table).where(table.c.id == sa.bindparam("id"), *visible)
+
+
+def _visible_rows(
+    model: type[Entity], owner_column: str | None, owner: Any
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions every query adds: soft-deleted rows are gone and, with OWNER_COLUMN, other
+    owners' rows hidden (OWNER: the owner's id, or a bound parameter standing for it)."""
+    conditions: list[sa.ColumnElement[bool]] = []
     if issubclass(model, SoftDeletable):
-        query = query.where(model.deleted_at.is_(None))
-    return query
+        conditions.append(model.deleted_at.is_(None))
+    if owner_column is not None:
+        conditions.append(getattr(model, owner_column) == owner)
+    return conditions
 
 
 @cache
@@ -107,10 +116,7 @@ def _page_statement(
     filters can take many shapes.
     """
     conditions = [getattr(model, column) == sa.bindparam(_FILTER + column) for column in filtered]
-    if issubclass(model, SoftDeletable):
-        conditions.append(model.deleted_at.is_(None))
-    if owner_column is not None:
-        conditions.append(getattr(model, owner_column) == sa.bindparam("owner_id"))
+    conditions.extend(_visible_rows(model, owner_column, sa.bindparam("owner_id")))
     return (
         sa.select(model.__table__, sa.func.count().over().label(_TOTAL))
         .where(*conditions)
@@ -159,13 +165,9 @@ class Repository(Generic[ModelT]):
     @classmethod
     def _visible(cls, scope: OwnerScope | None = None) -> list[sa.ColumnElement[bool]]:
         """Conditions every query adds: soft-deleted rows are gone, other owners' rows hidden."""
-        conditions: list[sa.ColumnElement[bool]] = []
-        if issubclass(cls.model, SoftDeletable):
-            conditions.append(cls.model.deleted_at.is_(None))
         owner_id = cls._owner_id(scope)
-        if owner_id is not None and cls.owner_column is not None:
-            conditions.append(getattr(cls.model, cls.owner_column) == owner_id)
-        return conditions
+        column = cls.owner_column if owner_id is not None else None
+        return _visible_rows(cls.model, column, owner_id)
 
     @classmethod
     async def read(
@@ -248,12 +250,9 @@ class Repository(Generic[ModelT]):
             return rows, int(total)
         if page.offset == 0:
             return rows, 0
-        # Past the end: no row carries the count, which needs a statement of its own.
-        conditions, _ = cls._page_clauses(sort, filters, scope)
-        count = sa.select(sa.func.count()).select_from(cls.model.__table__).where(*conditions)
-        async with database.read_engine.connect() as connection:
-            total = await connection.scalar(count)
-        return rows, int(total or 0)
+        # Past the end no row carries the count: the same statement's first row does.
+        first = await read_all(database.read_engine, query, {**parameters, "offset": 0, "limit": 1})
+        return rows, int(first[0][_TOTAL]) if first else 0
 
     @classmethod
     async def read_list(

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.util import greenlet_spawn
 
 from app.core.database import Database, create_engine
-from app.core.driver_reads import read_one, read_through_driver
+from app.core.driver_reads import read_all, read_one, read_through_driver
 from app.core.types import JsonVariant, UTCDateTime
 
 
@@ -69,6 +69,26 @@ async def test_driver_reads_give_what_core_gives(postgres: Database) -> None:
             assert read == [core]
             assert core == _VALUES
     assert await read_one(postgres.read_engine, _QUERY, _VALUES) == core
+
+
+# A page, as the repository builds them: offset and limit are parameters.
+_PAGE = (
+    sa.select(sa.literal_column("n", sa.Integer()))
+    .select_from(sa.text("generate_series(1, 10) AS n"))
+    .order_by(sa.text("n"))
+    .offset(sa.bindparam("offset", type_=sa.Integer()))
+    .limit(sa.bindparam("limit", type_=sa.Integer()))
+)
+
+
+async def test_driver_pages_give_what_core_gives(postgres: Database) -> None:
+    page = {"offset": 3, "limit": 4}
+    async with postgres.read_engine.connect() as connection:
+        core = [row._asdict() for row in await connection.execute(_PAGE, page)]
+        driver = (await connection.get_raw_connection()).driver_connection
+        read = await read_through_driver(driver, postgres.engine.dialect, _PAGE, page)
+    assert read == core == [{"n": n} for n in (4, 5, 6, 7)]
+    assert await read_all(postgres.read_engine, _PAGE, page) == core
 
 
 async def test_a_dropped_connection_is_replaced_without_an_error(
