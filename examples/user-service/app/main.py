@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from opentelemetry.trace import TracerProvider
 from starlette.middleware.cors import CORSMiddleware
 
@@ -22,6 +21,7 @@ from app.core.metrics import Metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.openapi import install_openapi
 from app.core.rate_limit import Limiter, RateLimitMiddleware
+from app.core.routing import add_routes
 from app.core.shared_store import shared_store
 from app.core.tracing import telemetry_config
 
@@ -65,14 +65,14 @@ def create_app(
     app.state.metrics = collected
     app.state.rate_limiter = limiter
     register_error_handlers(app)
-    # The API first: FastAPI tries included routers in order, and each one it passes over
-    # costs the hot routes time on every request.
-    mounted = [*((API_PREFIX, r) for r in resource_routers()), ("", health.router)]
+    # The API first: FastAPI tries routes in order, and each one it passes over costs the
+    # hot routes time on every request.
+    for router in resource_routers():
+        add_routes(app, router, API_PREFIX)
+    add_routes(app, health.router)
     if collected is not None:
-        mounted.append(("", metrics.router))
-    for prefix, router in mounted:
-        app.include_router(router, prefix=prefix)
-    app.state.route_methods = route_methods(mounted)
+        add_routes(app, metrics.router)
+    app.state.route_methods = route_methods(app.routes)
     # Added innermost first: the request context wraps everything, CORS answers preflights,
     # the rate limit turns floods away before any body is read, idempotency hashes bodies
     # that the size limit already bounds.
@@ -100,12 +100,6 @@ def create_app(
         RequestContextMiddleware,
         trusted_proxies=settings.trusted_proxies,
         observe=collected.observe if collected else None,
-        route_templates={
-            id(route): prefix + route.path
-            for prefix, router in mounted
-            for route in router.routes
-            if isinstance(route, APIRoute)
-        },
     )
     install_openapi(app)
     return app

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
@@ -19,7 +19,7 @@ from sqlalchemy.exc import (
     TimeoutError as PoolTimeoutError,
 )
 from starlette.exceptions import HTTPException
-from starlette.routing import compile_path
+from starlette.routing import BaseRoute, compile_path
 
 from app.core.schemas import ErrorBody, ErrorDetail, ErrorEnvelope
 
@@ -118,15 +118,14 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResp
 RouteMethods = list[tuple[re.Pattern[str], frozenset[str]]]
 
 
-def route_methods(mounted: Sequence[tuple[str, APIRouter]]) -> RouteMethods:
+def route_methods(routes: Sequence[BaseRoute]) -> RouteMethods:
     """Each route's path pattern and methods, for the Allow header of a 405."""
     index: RouteMethods = []
-    for prefix, router in mounted:
-        for route in router.routes:
-            methods = getattr(route, "methods", None)
-            path = getattr(route, "path", None)
-            if methods and isinstance(path, str):
-                index.append((compile_path(prefix + path)[0], frozenset(methods)))
+    for route in routes:
+        methods = getattr(route, "methods", None)
+        path = getattr(route, "path", None)
+        if methods and isinstance(path, str):
+            index.append((compile_path(path)[0], frozenset(methods)))
     return index
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -55,16 +55,9 @@ UNMATCHED_ROUTE = "unmatched"
 Observer = Callable[[str, str, int, float], None]
 
 
-def route_template(scope: Scope, prefixed: Mapping[int, str]) -> str:
-    """The matched route's template (``/api/v1/items/{id}``); never the raw path.
-
-    PREFIXED maps ``id(route)`` to its template with the router's prefix: FastAPI sets
-    ``scope["route"]`` to the route as its router declared it (``/items/{id}``).
-    """
-    route = scope.get("route")
-    if route is None:
-        return UNMATCHED_ROUTE
-    path = prefixed.get(id(route), getattr(route, "path", None))
+def route_template(scope: Scope) -> str:
+    """The matched route's template (``/api/v1/items/{id}``); never the raw path."""
+    path = getattr(scope.get("route"), "path", None)
     return path if isinstance(path, str) else UNMATCHED_ROUTE
 
 
@@ -81,12 +74,10 @@ class RequestContextMiddleware:
         *,
         trusted_proxies: Sequence[str] = (),
         observe: Observer | None = None,
-        route_templates: Mapping[int, str] | None = None,
     ) -> None:
         self.app = app
         self.trusted_proxies = tuple(trusted_proxies)
         self.observe = observe
-        self.route_templates = route_templates or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,7 +115,7 @@ class RequestContextMiddleware:
             await response(scope, receive, send_with_headers)
         finally:
             seconds = time.perf_counter() - start
-            route = route_template(scope, self.route_templates)
+            route = route_template(scope)
             if self.observe is not None:
                 self.observe(scope["method"], route, status, seconds)
             log_request(scope, route, status, seconds, request_id)
