@@ -11,7 +11,7 @@ from pydantic import ConfigDict, EmailStr, Field, StrictBool, StrictFloat
 
 from app.catalog_entry.models import CatalogEntryStatus
 from app.core.pagination import ListQuery
-from app.core.schemas import CamelModel, patch_field
+from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import (
     DateTimeInUTC,
     DecimalScale,
@@ -86,6 +86,12 @@ class CatalogEntryRead(CamelModel):
     status: CatalogEntryStatus
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+# The response bodies, named once: a subscripted generic model looks its class up again on
+# every use, which cost a GET by id 2 % of its instructions.
+CatalogEntryEnvelope = Envelope[CatalogEntryRead]
+CatalogEntryListEnvelope = ListEnvelope[CatalogEntryRead]
 
 
 class CatalogEntryListQuery(ListQuery):

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StrictBool
 
 from app.core.pagination import ListQuery
-from app.core.schemas import CamelModel, patch_field
+from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import DecimalScale, PlainStr
 
 
@@ -60,6 +60,12 @@ class ProductRead(CamelModel):
     in_stock: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+# The response bodies, named once: a subscripted generic model looks its class up again on
+# every use, which cost a GET by id 2 % of its instructions.
+ProductEnvelope = Envelope[ProductRead]
+ProductListEnvelope = ListEnvelope[ProductRead]
 
 
 class ProductListQuery(ListQuery):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Generic, TypeVar
 
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -78,6 +79,17 @@ class ListEnvelope(CamelModel, Generic[T]):
     data: list[T]
     pagination: Pagination | CursorPagination
     meta: Meta = Field(default_factory=Meta.now)
+
+
+def json_response(body: BaseModel) -> Response:
+    """BODY, already validated, as a 200 JSON response: serialised once, and only once.
+
+    Given a model, FastAPI validates it against the route's response model again before it
+    serialises it: a twentieth of a GET by id's instructions. The hot reads build their
+    envelope themselves and return this; their ``response_model`` still documents them.
+    """
+    content = body.__pydantic_serializer__.to_json(body, by_alias=True)
+    return Response(content, media_type="application/json")
 
 
 class ErrorDetail(CamelModel):

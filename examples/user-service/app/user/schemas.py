@@ -9,7 +9,7 @@ from pydantic import ConfigDict, EmailStr, Field, StrictBool
 
 from app.core.pagination import ListQuery
 from app.core.passwords import NewPassword
-from app.core.schemas import CamelModel, patch_field
+from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import PlainStr
 from app.user.models import UserRole
 
@@ -49,6 +49,12 @@ class UserRead(CamelModel):
     is_active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+# The response bodies, named once: a subscripted generic model looks its class up again on
+# every use, which cost a GET by id 2 % of its instructions.
+UserEnvelope = Envelope[UserRead]
+UserListEnvelope = ListEnvelope[UserRead]
 
 
 class UserListQuery(ListQuery):

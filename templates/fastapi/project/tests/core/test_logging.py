@@ -18,6 +18,7 @@ from app.core.logging import (
     JsonFormatter,
     configure_logging,
     log_request,
+    milliseconds_text,
     timestamp,
 )
 
@@ -73,6 +74,13 @@ async def test_access_log_is_off_above_info(client: AsyncClient, log_lines: list
 def test_timestamps_are_utc_with_milliseconds() -> None:
     assert timestamp(250) == "1970-01-01T00:00:00.250Z"
     assert timestamp(86_400_999) == "1970-01-02T00:00:00.999Z"
+
+
+def test_durations_are_milliseconds_to_the_microsecond() -> None:
+    assert milliseconds_text(0.0123456) == "12.345"
+    assert milliseconds_text(0.000_007) == "0.007"
+    assert milliseconds_text(2.5) == "2500.000"
+    assert json.loads(milliseconds_text(0.0)) == 0
 
 
 class _CountingStream(io.StringIO):
