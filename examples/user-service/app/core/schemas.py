@@ -85,8 +85,8 @@ def json_response(body: BaseModel) -> Response:
     """BODY, already validated, as a 200 JSON response: serialised once, and only once.
 
     Given a model, FastAPI validates it against the route's response model again before it
-    serialises it: a twentieth of a GET by id's instructions. The hot reads build their
-    envelope themselves and return this; their ``response_model`` still documents them.
+    serialises it: 3 % of a GET by id's instructions. The hot reads build their envelope
+    themselves and return this; their ``response_model`` still documents them.
     """
     content = body.__pydantic_serializer__.to_json(body, by_alias=True)
     return Response(content, media_type="application/json")
