@@ -155,6 +155,7 @@ def test_redis_down_then_back(
         ready = request("GET", f"{base}/ready")
         assert ready.status == 200
         assert ready.body["checks"]["cache:connectivity"][0]["status"] == "pass"
+        assert ready.body["checks"]["redis:connectivity"][0]["status"] == "pass"
 
         redis_proxy.stop()
         for _ in range(5):
@@ -169,6 +170,8 @@ def test_redis_down_then_back(
         assert ready.status == 200
         assert ready.body["status"] == "warn"
         assert ready.body["checks"]["cache:connectivity"][0]["status"] == "warn"
+        # The client behind rate limits and idempotency keys reports it too.
+        assert ready.body["checks"]["redis:connectivity"][0]["status"] == "warn"
         assert seconds < BOUND
 
         redis_proxy.start()

@@ -64,6 +64,7 @@ def create_app(
     app.state.database = database
     app.state.metrics = collected
     app.state.rate_limiter = limiter
+    app.state.shared_store = store
     register_error_handlers(app)
     # The API first: FastAPI tries routes in order, and each one it passes over costs the
     # hot routes time on every request.

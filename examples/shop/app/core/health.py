@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.database import DatabaseDep
+from app.core.shared_store import SharedStore
 from app.core.types import utcnow
 
 READY_TIMEOUT_SECONDS = 2.0
@@ -99,12 +100,18 @@ async def _timed(component_type: str, probe: Awaitable[None], *, failure: Status
 async def ready(request: Request, database: DatabaseDep) -> HealthResponse:
     """The service can serve traffic: its database answers (each check timed, run at once).
 
-    A cache that is down is a warning, not a failure: requests bypass it and still answer,
-    so taking the service out of rotation would turn a slowdown into an outage.
+    Redis (REDIS_URL: the cache, rate limits, idempotency keys) is checked too, and by default
+    a Redis that is down is a warning, not a failure: requests bypass the cache and count in
+    the process, and still answer, so taking the service out of rotation would turn a
+    slowdown into an outage. READY_REQUIRES_REDIS=true makes it a failure.
     """
+    redis_down: Status = "fail" if request.app.state.settings.ready_requires_redis else "warn"
     probes = {"database:connectivity": _timed("datastore", database.ping())}
+    store: SharedStore = request.app.state.shared_store
+    if store.client is not None:
+        probes["redis:connectivity"] = _timed("datastore", store.ping(), failure=redis_down)
     cache = getattr(request.app.state, "cache", None)
     if cache is not None and cache.enabled:
-        probes["cache:connectivity"] = _timed("datastore", cache.ping(), failure="warn")
+        probes["cache:connectivity"] = _timed("datastore", cache.ping(), failure=redis_down)
     results = await asyncio.gather(*probes.values())
     return _report(dict(zip(probes, results, strict=True)))

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
     # Shares rate limits and idempotency keys between replicas; empty keeps them in-process.
     redis_url: str = ""
+    # A Redis that is down is a warning on /ready (requests still answer without it); true
+    # makes it a failure (503), for replicas that must share their rate limits.
+    ready_requires_redis: bool = False
     log_level: LogLevel = "INFO"
     metrics_enabled: bool = True
     # Request spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT); needs the otel extra.

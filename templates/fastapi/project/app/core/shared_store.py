@@ -38,6 +38,13 @@ class SharedStore:
             logger.warning("shared store unavailable, using in-process state: %r", error)
         self._skip_until = time.monotonic() + RETRY_AFTER_SECONDS
 
+    async def ping(self) -> None:
+        """Raise unless Redis answers (for readiness; asked even while skipped)."""
+        if self.client is None:
+            return
+        await self.client.ping()
+        self._skip_until = 0.0
+
     async def close(self) -> None:
         if self.client is not None:
             await self.client.aclose()
