@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from app.core.config import Settings
@@ -22,6 +24,30 @@ async def test_requests_are_counted_by_route_template(client: AsyncClient) -> No
     # Unmatched paths share one series: random URLs cannot grow the label set.
     assert 'route="unmatched",status="404"' in text
     assert "no-such-page" not in text
+
+
+async def test_api_routes_are_counted_by_their_whole_template(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    by_id = next(
+        (
+            path
+            for route in app.routes
+            if isinstance(path := getattr(route, "path", None), str)
+            and path.startswith("/api/v1/")
+            and path.endswith("/{id}")
+            and "GET" in getattr(route, "methods", ())
+        ),
+        None,
+    )
+    if by_id is None:
+        pytest.skip("no resource to read by id")
+    missing = str(uuid.uuid4())
+    await client.get(by_id.replace("{id}", missing))
+    text = (await client.get("/metrics")).text
+    # The API prefix and the placeholder, never the id itself.
+    assert f'http_requests_total{{method="GET",route="{by_id}",' in text
+    assert missing not in text
 
 
 async def test_pool_and_process_metrics_are_exposed(client: AsyncClient) -> None:
