@@ -63,7 +63,7 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
         RenderedFile(path, content, project.state.files[path].ownership)
         for path, content in load_baseline(project.root, project.state).items()
     ]
-    state = build_state(config, migrations, template, [*baseline, *files])
+    state = build_state(config, migrations, template, [*baseline, *files], project.created_with())
     state.files = {**project.state.files, **state.files}
     written = [*files, baseline_file([*baseline, *files])]
     written.append(RenderedFile(STATE_PATH, state.dump(), "managed"))

@@ -21,6 +21,7 @@ class FileState(StrEnum):
 
     UNCHANGED = "unchanged"  # as backendkit wrote it, and the template still writes that
     EDITED = "edited"  # changed since backendkit wrote it
+    ACCEPTED = "accepted"  # edited, and the edit recorded with ``backendkit accept``
     OUTDATED = "outdated"  # unedited, but the installed template now writes something else
     MISSING = "missing"  # recorded, but not on disk
     NEW = "new"  # the installed template writes it; the project never had it
@@ -106,7 +107,8 @@ def check_project(
         elif actual is None:
             state = FileState.MISSING
         elif sha256(actual) != record.sha256 and actual != expected:
-            state = FileState.EDITED
+            accepted = record.accepted is not None and sha256(actual) == record.accepted
+            state = FileState.ACCEPTED if accepted else FileState.EDITED
         elif fresh is None:
             state = FileState.REMOVED
         elif actual != expected:
@@ -129,7 +131,7 @@ def check_project(
 
 
 def _fails(state: FileState, ownership: Ownership, *, strict: bool, same_template: bool) -> bool:
-    if state is FileState.UNCHANGED:
+    if state in {FileState.UNCHANGED, FileState.ACCEPTED}:
         return False
     if ownership == "managed" and state in {FileState.EDITED, FileState.MISSING}:
         return True

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from backendkit import __version__
 from backendkit.baseline import baseline_file
-from backendkit.config import ServiceConfig
-from backendkit.context import INITIAL_REVISION, service_context
+from backendkit.config import ResourceSpec, ServiceConfig
+from backendkit.context import INITIAL_REVISION, ResourceView, service_context
 from backendkit.engine import RenderedFile, Template, write_tree
 from backendkit.errors import TargetExistsError
+from backendkit.migrations import VERSIONS_DIR
 from backendkit.naming import plural
 from backendkit.state import (
     STATE_PATH,
@@ -81,14 +84,19 @@ def render_service(
     template: Template,
     *,
     secret_key: str,
+    created_with: Mapping[str, ResourceSpec] | None = None,
 ) -> list[RenderedFile]:
-    """Every file of the service, rendered in memory."""
+    """Every file of the service, rendered in memory.
+
+    CREATED_WITH holds, per resource whose fields changed since its table was created, the
+    resource as it was then: its create-table revision renders from that.
+    """
     context = service_context(
         config, migrations, template_version=template.version, secret_key=secret_key
     )
     files = template.render(PROJECT_SUBDIRECTORY, context)
     for resource in context["resources"]:
-        files.extend(template.render(RESOURCE_SUBDIRECTORY, {**context, "resource": resource}))
+        files.extend(_render_resource(template, context, resource, created_with or {}))
     return files
 
 
@@ -104,7 +112,32 @@ def render_resource(
         config, migrations, template_version=template.version, secret_key="unused"
     )
     (resource,) = [r for r in context["resources"] if r.name == name]
-    return template.render(RESOURCE_SUBDIRECTORY, {**context, "resource": resource})
+    return _render_resource(template, context, resource, {})
+
+
+def _render_resource(
+    template: Template,
+    context: dict[str, Any],
+    resource: ResourceView,
+    created_with: Mapping[str, ResourceSpec],
+) -> list[RenderedFile]:
+    files = template.render(RESOURCE_SUBDIRECTORY, {**context, "resource": resource})
+    original = created_with.get(resource.name)
+    if original is None or original == resource.spec:
+        return files
+    then = ResourceView(original, resource.revision, resource.down_revision)
+    history = create_revision_path(resource.revision)
+    (pinned,) = [
+        f
+        for f in template.render(RESOURCE_SUBDIRECTORY, {**context, "resource": then})
+        if f.path == history
+    ]
+    return [pinned if f.path == history else f for f in files]
+
+
+def create_revision_path(revision: str) -> str:
+    """Where a resource's create-table revision lives in the project."""
+    return f"{VERSIONS_DIR}/{revision}.py"
 
 
 def build_state(
@@ -112,8 +145,10 @@ def build_state(
     migrations: dict[str, tuple[str, str | None]],
     template: Template,
     files: list[RenderedFile],
+    created_with: Mapping[str, ResourceSpec] | None = None,
 ) -> ProjectState:
     """The state file describing a render."""
+    created_with = created_with or {}
     return ProjectState(
         backendkit=__version__,
         template=TemplateRecord(name=template.name, version=template.version),
@@ -125,10 +160,18 @@ def build_state(
                 owned=r.owned,
                 soft_delete=r.soft_delete,
                 migration=Migration(
-                    revision=migrations[r.name][0], down_revision=migrations[r.name][1]
+                    revision=migrations[r.name][0],
+                    down_revision=migrations[r.name][1],
+                    fields=_pinned_tokens(r, created_with.get(r.name)),
                 ),
             )
             for r in config.resources
         ],
         files=file_records(files),
     )
+
+
+def _pinned_tokens(resource: ResourceSpec, original: ResourceSpec | None) -> list[str] | None:
+    if original is None or original.fields == resource.fields:
+        return None
+    return [f.to_token() for f in original.fields]

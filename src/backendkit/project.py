@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backendkit.config import ServiceConfig
-from backendkit.config_file import build_config
+from backendkit.config import ResourceSpec, ServiceConfig
+from backendkit.config_file import build_config, build_resource
 from backendkit.engine import RenderedFile, Template
 from backendkit.generate import render_service
 from backendkit.state import ProjectState, find_project_root
@@ -49,13 +49,28 @@ class Project:
             r.name: (r.migration.revision, r.migration.down_revision) for r in self.state.resources
         }
 
+    def created_with(self) -> dict[str, ResourceSpec]:
+        """Per resource whose fields changed since its table was created: the resource then."""
+        return {
+            r.name: build_resource(
+                {"name": r.name, "fields": r.migration.fields, "owned": r.owned,
+                 "soft_delete": r.soft_delete}
+            )
+            for r in self.state.resources
+            if r.migration.fields is not None
+        }  # fmt: skip
+
     def render(
         self, config: ServiceConfig | None = None, template: Template | None = None
     ) -> dict[str, RenderedFile]:
         """What the installed template writes for CONFIG (default: the recorded config)."""
         template = template or get_template(self.state.template.name)
         files = render_service(
-            config or self.config(), self.migrations(), template, secret_key=_UNUSED_SECRET
+            config or self.config(),
+            self.migrations(),
+            template,
+            secret_key=_UNUSED_SECRET,
+            created_with=self.created_with(),
         )
         return {f.path: f for f in files if f.ownership != "local"}
 

@@ -21,18 +21,24 @@ _HEADER = (
 )
 
 
-class FileRecord(Record, kw_only=True):
-    """What backendkit last wrote to one path."""
+class FileRecord(Record, kw_only=True, omit_defaults=True):
+    """What backendkit last wrote to one path, and the edit of it the user accepted (if any)."""
 
     sha256: str
     ownership: Ownership
+    # sha256 of the content recorded with ``backendkit accept``: check passes while the file
+    # holds exactly that; update merges template changes into it and records the result.
+    accepted: str | None = None
 
 
-class Migration(Record, kw_only=True):
+class Migration(Record, kw_only=True, omit_defaults=True):
     """The Alembic revision that creates a resource's table."""
 
     revision: str
     down_revision: str | None
+    # The fields the table was created with, once they differ from the resource's: that
+    # revision is history (a database has applied it), so it renders from these forever.
+    fields: list[str] | None = None
 
 
 class ResourceRecord(Record, kw_only=True):

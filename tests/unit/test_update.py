@@ -125,13 +125,19 @@ def test_second_update_changes_nothing(tmp_path: Path, v1: Template, v2: Templat
     assert plan_update(Project.find(root), {}, v2).changes == []
 
 
-def test_dirty_git_tree_is_refused(tmp_path: Path, v1: Template) -> None:
+def test_update_refuses_uncommitted_or_untracked_files_it_would_write(
+    tmp_path: Path, v1: Template
+) -> None:
     root = generate(tmp_path, v1).target
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@e"]
     subprocess.run([*git, "init", "-q"], cwd=root, check=True)
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
     subprocess.run([*git, "commit", "-qm", "init"], cwd=root, check=True)
-    ensure_clean_tree(root)
+    ensure_clean_tree(root, ["settings.py"])
     (root / "settings.py").write_text("changed\n")
-    with pytest.raises(UsageError, match="uncommitted changes"):
-        ensure_clean_tree(root)
+    (root / "notes.txt").write_text("mine\n")
+    with pytest.raises(UsageError, match=r"uncommitted or untracked changes .*: settings\.py;"):
+        ensure_clean_tree(root, ["settings.py", "README.md"])
+    with pytest.raises(UsageError, match=r": notes\.txt;"):
+        ensure_clean_tree(root, ["notes.txt"])
+    ensure_clean_tree(root, ["README.md"])  # other files' changes are not in the way

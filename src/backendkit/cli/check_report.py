@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 JSON_SCHEMA_ID = "backendkit.check/1"
 _STYLE = {
     FileState.EDITED: "yellow",
+    FileState.ACCEPTED: "blue",
     FileState.OUTDATED: "cyan",
     FileState.MISSING: "red",
     FileState.NEW: "green",
@@ -79,6 +80,9 @@ def print_report(report: DriftReport, *, show_diffs: bool) -> None:
                 for f in changed
             ],
         )  # fmt: skip
+    edited = [f.path for f in changed if f.failing and f.state is FileState.EDITED]
+    if edited:
+        out.line(f"edits you intend to keep: backendkit accept {' '.join(edited)}")
     for problem in report.problems:
         out.line(f"✗ {problem}", "red")
     if show_diffs:

@@ -39,6 +39,17 @@ def validate_name(name: str) -> str:
     return name
 
 
+def name_kind(
+    name: str,
+) -> tuple[Literal["add_index", "add_column", "remove_column"], str] | None:
+    """The operation kind and table a revision NAME implies (None for any other name)."""
+    for kind, pattern in _PATTERNS:
+        match = re.fullmatch(pattern, name)
+        if match is not None:
+            return kind, match["table"]
+    return None
+
+
 def infer(name: str, tokens: list[str]) -> Inference | None:
     """The operations NAME and TOKENS describe, or None when the name implies none."""
     for kind, pattern in _PATTERNS:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-app = typer.Typer(name="add", help="Add a resource to the project.", no_args_is_help=True)
+app = typer.Typer(
+    name="add", help="Add a resource, or a field to one, to the project.", no_args_is_help=True
+)
+
+if TYPE_CHECKING:
+    from backendkit.evolve import Change
 
 EPILOG = """\
 Examples:
@@ -50,3 +56,69 @@ def resource(
     verb = "would add" if dry_run else "added"
     out.print(f"{verb} resource {spec.name} ({len(addition.files)} files)"
               + ("; nothing written (dry run)" if dry_run else ""))  # fmt: skip
+
+
+FIELD_EPILOG = """\
+Examples:
+
+  backendkit add field product barcode:str(32):unique:optional
+
+  backendkit add field product "weight:decimal(8,3)=0" in_stock:bool=true
+
+  backendkit add field user nickname:str --backfill nickname=anonymous
+
+  backendkit add field product "category:ref(category)" --dry-run
+"""
+
+
+@app.command("field", epilog=FIELD_EPILOG)
+def field(
+    resource: str = typer.Argument(..., help="The resource (or its table)."),
+    field_tokens: list[str] = typer.Argument(None, metavar="FIELD...", help="Fields to add."),
+    fields: str | None = typer.Option(None, "--fields", help="Fields in one string."),
+    backfill: list[str] = typer.Option(
+        None, "--backfill", metavar="NAME=VALUE", help="Value for existing rows of a new field."
+    ),
+    revision_name: str | None = typer.Option(None, "--name", help="The migration's name."),
+    path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and diffs only."),
+    allow_dirty: bool = typer.Option(
+        False, "--allow-dirty", help="Write even over files with uncommitted changes in git."
+    ),
+) -> None:
+    """Add fields to a resource: its files re-rendered (your edits merged) and a migration."""
+    from backendkit.errors import UsageError
+    from backendkit.evolve import add_fields, parse_backfill
+    from backendkit.fields import parse_fields, split_fields
+    from backendkit.migrate.names import validate_name
+    from backendkit.project import Project
+
+    if revision_name:
+        validate_name(revision_name)
+    tokens = [t for raw in field_tokens or [] for t in split_fields(raw)]
+    tokens += split_fields(fields) if fields else []
+    if not tokens:
+        raise UsageError("name at least one field to add, e.g. sku:str:unique")
+    specs = parse_fields(tokens)
+    project = Project.find(path)
+    change = add_fields(
+        project, resource, specs, backfill=parse_backfill(specs, backfill or []),
+        revision_name=revision_name,
+    )  # fmt: skip
+    run_change(change, dry_run=dry_run, allow_dirty=allow_dirty)
+
+
+def run_change(change: Change, *, dry_run: bool, allow_dirty: bool) -> None:
+    """Print CHANGE's plan (dry run) or carry it out; exit 1 when it left conflicts."""
+    from backendkit.cli.change_report import print_change
+    from backendkit.evolve import apply_change
+    from backendkit.update import ensure_clean_tree, touched_paths
+
+    backup = None
+    if not dry_run:
+        if not allow_dirty:
+            extra = [change.revision] if change.revision else []
+            ensure_clean_tree(change.plan.project.root, touched_paths(change.plan, extra))
+        backup = apply_change(change)
+    print_change(change, dry_run=dry_run, backup=backup)
+    raise typer.Exit(1 if change.conflicts and not dry_run else 0)

@@ -34,13 +34,13 @@ def update(
     """Re-render with the installed template and/or changed answers, merging your edits."""
     from backendkit.cli.update_report import parse_settings, print_json, print_plan
     from backendkit.project import Project
-    from backendkit.update import apply_update, ensure_clean_tree
+    from backendkit.update import apply_update, ensure_clean_tree, touched_paths
     from backendkit.update_plan import plan_update
 
     project = Project.find(path)
     plan = plan_update(project, parse_settings(settings or []))
     if not dry_run and not allow_dirty:
-        ensure_clean_tree(project.root)
+        ensure_clean_tree(project.root, touched_paths(plan))
     backup = None if dry_run else apply_update(plan)
     if as_json:
         print_json(plan, dry_run=dry_run)
