@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +13,11 @@ DEFAULT_TEMPLATE = "fastapi"
 
 
 def templates_root() -> Path:
-    """The templates directory: inside the installed package, or the source checkout's."""
+    """The templates directory: $BACKENDKIT_TEMPLATES when set (a platform team trying a
+    template change on its services), else inside the installed package, or the checkout's."""
+    configured = os.environ.get("BACKENDKIT_TEMPLATES")
+    if configured:
+        return Path(configured)
     packaged = Path(__file__).parent / "templates"
     if packaged.is_dir():
         return packaged
