@@ -23,6 +23,19 @@ SEPARATOR = "=" * 20
 UNPINNED = {".env", ".backendkit/baseline.zip"}
 # A case with "add" pins only the files `backendkit add resource` writes into its project.
 ADD = "add"
+# A case with "change" pins what a resource change (add field, remove field, remove resource)
+# writes: each file it writes, its migration, and DELETED for each file it removes.
+CHANGE = "change"
+DELETED = "(deleted by the change)\n"
+_SHOP = {
+    "name": "shop",
+    "auth": "none",
+    "resources": [
+        {"name": "category", "fields": "name:str:unique"},
+        {"name": "product", "fields": "name:str price:decimal(10,2) category:ref(category)"},
+        {"name": "coupon", "fields": "code:str(20):unique"},
+    ],
+}
 
 CASES: dict[str, dict[str, object]] = {
     "user-crud": {
@@ -55,16 +68,50 @@ CASES: dict[str, dict[str, object]] = {
             "soft_delete": True,
         },
     },
+    "product-add-field": {
+        **_SHOP,
+        CHANGE: ("add_fields", "product", "sku:str(32):unique:optional in_stock:bool=true "
+                 "status:enum(draft,active)=draft"),
+    },
+    "product-remove-field": {**_SHOP, CHANGE: ("remove_fields", "product", "price")},
+    "coupon-remove-resource": {**_SHOP, CHANGE: ("remove_resource", "coupon", "")},
 }  # fmt: skip
+
+
+def render_change(target: Path, change: tuple[str, str, str]) -> dict[str, str]:
+    """The files a resource change writes into the project at TARGET (nothing is written)."""
+    from backendkit import evolve
+    from backendkit.fields import parse_fields, split_fields
+
+    kind, resource, arguments = change
+    project = Project.find(target)
+    if kind == "add_fields":
+        made = evolve.add_fields(project, resource, parse_fields(split_fields(arguments)))
+    elif kind == "remove_fields":
+        made = evolve.remove_fields(project, resource, split_fields(arguments))
+    else:
+        made = evolve.remove_resource(project, resource)
+    files = {
+        f.path: (f.result.decode() if f.result is not None else DELETED)
+        for f in made.plan.changes
+        if f.action.writes or f.action is evolve.Action.DELETE
+    }
+    if made.revision is not None:
+        files[made.revision.path] = made.revision.content.decode()
+    return dict(sorted(files.items()))
 
 
 def render_case(case: str) -> dict[str, str]:
     """The files a case generates: relative path -> text."""
     values = dict(CASES[case])
     added = values.pop(ADD, None)
+    change = values.pop(CHANGE, None)
     config = build_config(values)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / config.name
+        if isinstance(change, tuple):
+            new_service(config, target)
+            return {p: t for p, t in render_change(target, change).items() if p not in UNPINNED}
         if isinstance(added, dict):
             new_service(config, target)
             files = add_resource(Project.find(target), build_resource(added), dry_run=True).files

@@ -1,6 +1,7 @@
 """Business rules for wishlist items: the router calls these; they use the repository.
 
-This module is yours: backendkit wrote it once and will not change it.
+This module is yours: backendkit wrote it once, and later changes made through backendkit
+(add field, add action, update) are merged into your edits, never written over them.
 """
 
 from __future__ import annotations
