@@ -4,8 +4,8 @@ new -> add resource -> hand edits (seeded, and managed ones accepted) -> add fie
 migrate add_x_to_table -> update to a newer template -> remove field -> remove resource.
 After every step: the tree is committed as a team would, ``alembic upgrade head`` runs on a
 database holding rows from the step before, ``check`` (with its migrations step) and
-``migrate --check`` pass, the project's own tests pass on PostgreSQL, and every line the user
-wrote is still there.
+``migrate --check`` pass, ruff and mypy are clean, the project's own tests pass on PostgreSQL,
+and every line the user wrote is still there.
 """
 
 from __future__ import annotations
@@ -92,6 +92,9 @@ class Life:
             text = (self.root / path).read_text()
             missing = [line for line in lines if line not in text]
             assert not missing, f"after {step}, {path} lost the user's lines {missing}"
+        check_tool(self.venv, self.root, "-m", "ruff", "check", "--no-cache", ".")
+        check_tool(self.venv, self.root, "-m", "ruff", "format", "--check", "--no-cache", ".")
+        check_tool(self.venv, self.root, "-m", "mypy", "--cache-dir", str(self.venv.mypy_cache))
         result = check_tool(
             self.venv, self.root, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
             TEST_DATABASE_URL=self.server_url, timeout=900,
