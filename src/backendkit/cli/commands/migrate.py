@@ -101,3 +101,4 @@ def migrate(
             print_findings(report)
         else:
             out.print("lint: no findings")
+    out.print("next: alembic upgrade head")
