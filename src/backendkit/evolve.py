@@ -94,8 +94,9 @@ def add_fields(
     changed = _with_fields(resource, (*resource.fields, *fields))
     table = resource.names.plural
     name = revision_name or _revision_name("add", [f.name for f in fields], "to", table)
-    inference = Inference("add_column", table, fields=tuple(fields))
-    kwargs = {"backfill": backfill} if backfill else {}
+    inference = Inference(
+        "add_column", table, fields=tuple(fields), soft_delete=resource.soft_delete
+    )
     return _change(
         project,
         template,
@@ -103,7 +104,7 @@ def add_fields(
         f"add {', '.join(f.to_token() for f in fields)} to {resource.name}",
         name,
         lambda revision, down: render_inferred(
-            inference, revision=revision, down_revision=down, **kwargs
+            inference, revision=revision, down_revision=down, backfill=backfill
         ),
     )
 
@@ -133,7 +134,11 @@ def remove_fields(
     table = resource.names.plural
     name = revision_name or _revision_name("remove", [f.name for f in removed], "from", table)
     inference = Inference(
-        "remove_column", table, fields=tuple(removed), columns=tuple(f.column for f in removed)
+        "remove_column",
+        table,
+        fields=tuple(removed),
+        columns=tuple(f.column for f in removed),
+        soft_delete=resource.soft_delete,
     )
     return _change(
         project,
@@ -167,7 +172,12 @@ def index_fields(
     )
     changed = _with_fields(resource, fields)
     table = resource.names.plural
-    inference = Inference("add_index", table, columns=tuple(f.column for f in indexed))
+    inference = Inference(
+        "add_index",
+        table,
+        columns=tuple(f.column for f in indexed),
+        soft_delete=resource.soft_delete,
+    )
     return _change(
         project,
         template,

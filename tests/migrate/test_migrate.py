@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.venv import Venv
-from tests.migrate.support import alembic, new_project, run, write_revision
+from tests.migrate.support import alembic, new_project, run
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +22,13 @@ command.check(config)
 command.downgrade(config, "base")
 command.upgrade(config, "head")
 command.current(config)
+"""
+ROUND_TRIP_UNCHECKED = ROUND_TRIP.replace("command.check(config)\n", "")
+UPGRADE_TO = """
+from alembic import command
+from alembic.config import Config
+
+command.upgrade(Config("alembic.ini"), "{}")
 """
 BARCODE = (
     "    price: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2))\n"
@@ -80,30 +88,63 @@ def test_migrated_model_change_round_trips_on_postgres(
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def ruff_clean(project: Path, venv: Venv) -> None:
+    """The project's own ruff (check and format) passes on its migrations."""
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [str(venv.python), "-m", "ruff", *command, "migrations/versions"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def write_inferred_revisions(product: Path, venv: Venv) -> None:
+    for args in (
+        ("add_colour_to_products", "colour:str(20)=red"),
+        ("add_kind_to_products", "kind:enum(plain,fancy)=plain", "rank:int:index:optional"),
+        ("add_index_to_products", "name"),
+        # The model still has sku: no model change explains its removal, so it is inferred.
+        ("remove_sku_from_products", "sku:str:unique"),
+    ):
+        made = run(product, venv, "migrate", *args)
+        assert made.returncode == 0, made.stderr
+        assert "(inferred)" in made.stdout
+        assert "lint: no findings" in made.stdout
+        assert made.stdout.strip().endswith("next: alembic upgrade head")
+    lint = run(product, venv, "db", "lint")
+    assert lint.returncode == 0, lint.stdout
+    ruff_clean(product, venv)
+
+
+def test_name_inferred_revisions_are_ruff_clean_and_round_trip_on_sqlite(
+    product: Path, shared_venv: Venv
+) -> None:
+    write_inferred_revisions(product, shared_venv)
+    url = f"sqlite+aiosqlite:///{product / 'app.db'}"
+    result = alembic(product, shared_venv, ROUND_TRIP_UNCHECKED, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert "0005_remove_sku_from_products (head)" in result.stdout
+
+
 @pytest.mark.postgres
 def test_name_inferred_revisions_lint_clean_and_round_trip_on_postgres(
     product: Path, shared_venv: Venv, postgres_database: str
 ) -> None:
-    for args in (
-        ("add_colour_to_products", "colour:str(20)=red"),
-        ("add_index_to_products", "name"),
-        # The model still has sku: no model change explains its removal, so it is inferred.
-        ("remove_sku_from_products", "sku:str"),
-    ):
-        made = run(product, shared_venv, "migrate", *args)
-        assert made.returncode == 0, made.stderr
-        assert "(inferred)" in made.stdout
-        assert "lint: no findings" in made.stdout
-    lint = run(product, shared_venv, "db", "lint")
-    assert lint.returncode == 0, lint.stdout
-    result = alembic(
-        product,
-        shared_venv,
-        ROUND_TRIP.replace("command.check(config)\n", ""),
-        DATABASE_URL=postgres_database,
-    )
+    write_inferred_revisions(product, shared_venv)
+    result = alembic(product, shared_venv, ROUND_TRIP_UNCHECKED, DATABASE_URL=postgres_database)
     assert result.returncode == 0, result.stderr
-    assert "0004_remove_sku_from_products (head)" in result.stdout
+    assert "0005_remove_sku_from_products (head)" in result.stdout
+
+
+def test_an_index_revision_imports_only_what_it_uses(product: Path, shared_venv: Venv) -> None:
+    made = run(product, shared_venv, "migrate", "add_index_to_products", "name", "price")
+    assert made.returncode == 0, made.stderr
+    text = (product / "migrations" / "versions" / "0002_add_index_to_products.py").read_text()
+    assert "import sqlalchemy" not in text
+    ruff_clean(product, shared_venv)
 
 
 def test_name_inference_writes_the_operations(tmp_path: Path, shared_venv: Venv) -> None:
@@ -115,16 +156,17 @@ def test_name_inference_writes_the_operations(tmp_path: Path, shared_venv: Venv)
     assert run(users, shared_venv, "migrate", "add_role_to_users", "role:str").returncode == 0
     added_path = folder / "0002_add_role_to_users.py"
     added = added_path.read_text()
-    assert 'op.add_column("users", sa.Column("role", sa.String(255), nullable=True))' in added
+    assert 'with op.batch_alter_table("users") as batch_op:' in added
+    assert 'batch_op.add_column(sa.Column("role", sa.String(255), nullable=True))' in added
     assert "Backfill role" in added
-    assert 'op.drop_column("users", "role")' in added
+    assert 'batch_op.drop_column("role")' in added
     added_path.unlink()
 
     assert run(users, shared_venv, "migrate", "remove_role_from_users", "role").returncode == 0
     removed_path = folder / "0002_remove_role_from_users.py"
     removed = removed_path.read_text()
-    assert 'op.drop_column("users", "role")  # backendkit-lint: ignore[ban-drop-column]' in removed
-    assert 'op.add_column("users", sa.Column("role", sa.Text(), nullable=True))' in removed
+    assert 'batch_op.drop_column("role")  # backendkit-lint: ignore[ban-drop-column]' in removed
+    assert 'batch_op.add_column(sa.Column("role", sa.Text(), nullable=True))' in removed
     removed_path.unlink()
 
     assert run(users, shared_venv, "migrate", "add_index_to_users", "email").returncode == 0
@@ -139,11 +181,15 @@ def test_name_inference_writes_the_operations(tmp_path: Path, shared_venv: Venv)
 
 
 def test_empty_writes_a_revision_without_operations(product: Path, shared_venv: Venv) -> None:
-    made = run(product, shared_venv, "migrate", "backfill_prices", "--empty")
+    # Nothing is compared, so no database is needed: not even a reachable one.
+    nowhere = "postgresql+asyncpg://nobody@127.0.0.1:9/nothing"
+    made = run(product, shared_venv, "migrate", "backfill_prices", "--empty", DATABASE_URL=nowhere)
     assert made.returncode == 0, made.stderr
     text = (product / "migrations" / "versions" / "0002_backfill_prices.py").read_text()
     assert 'revision = "0002_backfill_prices"' in text
     assert "op.add_column" not in text and "op.create" not in text
+    assert "import sqlalchemy" not in text
+    ruff_clean(product, shared_venv)
     assert run(product, shared_venv, "migrate", "--check").returncode == 0
 
 
@@ -234,22 +280,40 @@ def test_unreachable_database_is_a_usage_error(product: Path, shared_venv: Venv)
     assert versions(product) == {"0000_initial.py", "0001_create_products.py"}
 
 
-def test_database_behind_head_is_a_usage_error(product: Path, shared_venv: Venv) -> None:
+def test_a_database_behind_head_is_compared_through_a_scratch_one(
+    product: Path, shared_venv: Venv
+) -> None:
     database = product / "app.db"
     url = f"sqlite+aiosqlite:///{database}"
-    upgraded = alembic(
-        product,
-        shared_venv,
-        "from alembic import command\nfrom alembic.config import Config\n"
-        "command.upgrade(Config('alembic.ini'), '0000_initial')",
-        DATABASE_URL=url,
-    )
+    add_barcode(product)
+    made = run(product, shared_venv, "migrate", "add_barcode", DATABASE_URL=url)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip().endswith("next: alembic upgrade head")
+    upgraded = alembic(product, shared_venv, UPGRADE_TO.format("0001_create_products"),
+                       DATABASE_URL=url)  # fmt: skip
     assert upgraded.returncode == 0, upgraded.stderr
-    # An unrelated table makes the database non-empty: it must be at head to compare.
-    write_revision(product, "0002_noop", "0001_create_products", "    pass")
+    before = database.read_bytes()
+    # Behind head (no 'alembic upgrade head' after the last migrate): no refusal.
+    assert run(product, shared_venv, "migrate", "--check", DATABASE_URL=url).returncode == 0
+    again = run(product, shared_venv, "migrate", "add_index_to_products", "name",
+                DATABASE_URL=url)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "(inferred)" in again.stdout
+    assert database.read_bytes() == before
+
+
+def test_a_database_at_a_revision_the_migrations_lack_is_a_usage_error(
+    product: Path, shared_venv: Venv
+) -> None:
+    database = product / "app.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    upgraded = alembic(product, shared_venv, UPGRADE_TO.format("head"), DATABASE_URL=url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    renamed = product / "migrations" / "versions" / "0001_create_products.py"
+    renamed.write_text(renamed.read_text().replace('"0001_create_products"', '"0001_products"'))
     result = run(product, shared_venv, "migrate", "--check", DATABASE_URL=url)
     _one_line_usage_error(result)
-    assert "the database is at 0000_initial" in result.stderr
+    assert "the database is at 0001_create_products, which these migrations" in result.stderr
 
 
 def test_no_project_environment_is_a_usage_error(product: Path, shared_venv: Venv) -> None:
@@ -259,36 +323,49 @@ def test_no_project_environment_is_a_usage_error(product: Path, shared_venv: Ven
     assert "--python" in result.stderr
 
 
+LONG_VALUES = ("archived", "waiting_for_a_second_opinion", "withdrawn_by_the_author_himself")
+
+
 @pytest.mark.postgres
-def test_enum_values_change_is_migrated_and_round_trips_on_postgres(
+def test_enum_values_change_written_against_postgres_runs_on_sqlite_too(
     tmp_path: Path, shared_venv: Venv, postgres_database: str
 ) -> None:
     post = new_project(
         tmp_path, "post", "--crud", "--auth", "none", "--fields", "status:enum(draft,active)=draft"
     )
+    at_head = alembic(post, shared_venv, UPGRADE_TO.format("head"), DATABASE_URL=postgres_database)
+    assert at_head.returncode == 0, at_head.stderr
     models = post / "app" / "post" / "models.py"
     text = models.read_text()
     assert '    ACTIVE = "active"\n' in text and "length=6," in text
-    archived = '    ACTIVE = "active"\n    ARCHIVED = "archived"\n'
-    text = text.replace('    ACTIVE = "active"\n', archived).replace("length=6,", "length=8,")
-    models.write_text(text)
-    failed = run(post, shared_venv, "migrate", "--check")
+    added = "".join(f'    {v.upper()} = "{v}"\n' for v in LONG_VALUES)
+    longest = max(len(v) for v in LONG_VALUES)
+    text = text.replace('    ACTIVE = "active"\n', '    ACTIVE = "active"\n' + added)
+    models.write_text(text.replace("length=6,", f"length={longest},"))
+    failed = run(post, shared_venv, "migrate", "--check", DATABASE_URL=postgres_database)
     assert failed.returncode == 1
     assert "ck_posts_status" in failed.stdout
 
-    made = run(post, shared_venv, "migrate", "add_archived_status")
+    # Compared with the PostgreSQL database itself, which is at head.
+    made = run(post, shared_venv, "migrate", "add_statuses", DATABASE_URL=postgres_database)
     assert made.returncode == 0, made.stderr
-    revision = (post / "migrations" / "versions" / "0002_add_archived_status.py").read_text()
-    assert "status IN ('draft', 'active', 'archived')" in revision
+    revision = (post / "migrations" / "versions" / "0002_add_statuses.py").read_text()
+    assert "with op.batch_alter_table(" in revision
     assert "postgresql_not_valid=True" in revision
     assert "sa.Enum" not in revision  # altered as the VARCHAR it is: no second constraint
-    assert run(post, shared_venv, "migrate", "--check").returncode == 0
+    downgrade = revision.split("def downgrade")[1]
+    assert "\"status IN ('draft', 'active')\"" in downgrade  # not PostgreSQL's ::text form
+    ruff_clean(post, shared_venv)
+    # The database is now behind head: compared through a scratch one at head.
+    behind = run(post, shared_venv, "migrate", "--check", DATABASE_URL=postgres_database)
+    assert behind.returncode == 0, behind.stdout + behind.stderr
 
-    result = alembic(post, shared_venv, ROUND_TRIP, DATABASE_URL=postgres_database)
-    assert result.returncode == 0, result.stderr
-    assert "0002_add_archived_status (head)" in result.stdout
-    at_head = run(post, shared_venv, "migrate", "--check", DATABASE_URL=postgres_database)
-    assert at_head.returncode == 0, at_head.stdout + at_head.stderr
+    for url in (postgres_database, f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"):
+        result = alembic(post, shared_venv, ROUND_TRIP, DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        assert "0002_add_statuses (head)" in result.stdout
+        check = run(post, shared_venv, "migrate", "--check", DATABASE_URL=url)
+        assert check.returncode == 0, check.stdout + check.stderr
 
 
 @pytest.mark.postgres

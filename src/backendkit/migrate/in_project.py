@@ -60,9 +60,10 @@ def _sqlite_copy(url: str, scratch_dir: Path) -> str | None:
 def _with_database(url: str, work: Any) -> Any:
     """Run WORK(config) with a config pointing at a database at the migrations' head.
 
-    That is the project's database when it is at head (SQLite: a copy of it). An empty
-    database is not touched: a scratch SQLite database is brought to head instead, so a
-    fresh checkout compares against its migrations without a running database.
+    That is the project's database when it is at head (SQLite: a copy of it). Nothing is
+    ever written to it: an empty database, or one behind head (say, just before the
+    ``alembic upgrade head`` that follows ``migrate``), is compared through a scratch SQLite
+    database brought to head instead.
     """
     from alembic import command
     from sqlalchemy.engine import make_url
@@ -73,16 +74,18 @@ def _with_database(url: str, work: Any) -> Any:
             target = _sqlite_copy(url, Path(scratch_dir))
         tables, current = _inspect(target) if target else (set(), set())
         heads = _heads()
-        if not tables and not current:
+        if current != heads or not tables:
+            unknown = current - _known_revisions()
+            if unknown or (tables and not current):
+                at = ", ".join(sorted(current)) or "no revision"
+                raise ProblemError(
+                    f"the database is at {at}, which these migrations do not lead to "
+                    f"(head: {', '.join(sorted(heads))}): point DATABASE_URL at this "
+                    "project's database"
+                )
             target = f"sqlite+aiosqlite:///{Path(scratch_dir) / 'head.db'}"
             with contextlib.redirect_stdout(io.StringIO()):
                 command.upgrade(_config(target), "head")
-        elif current != heads:
-            at = ", ".join(sorted(current)) or "no revision"
-            raise ProblemError(
-                f"the database is at {at} but the migrations' head is "
-                f"{', '.join(sorted(heads))}: run 'alembic upgrade head' first"
-            )
         return work(_config(target))
 
 
@@ -90,6 +93,12 @@ def _heads() -> set[str]:
     from alembic.script import ScriptDirectory
 
     return set(ScriptDirectory.from_config(_config()).get_heads())
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def _inspect(url: str) -> tuple[set[str], set[str]]:
@@ -208,6 +217,8 @@ def revision(request: dict[str, Any]) -> dict[str, Any]:
         _format(script.path)
         return {"path": str(Path(script.path).resolve())}
 
+    if request["empty"]:  # nothing is compared: no database is needed
+        return work(_config())
     return _with_database(request.get("url") or _settings_url(), work)
 
 

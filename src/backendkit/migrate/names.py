@@ -27,6 +27,8 @@ class Inference:
     table: str
     fields: tuple[FieldSpec, ...] = ()  # add_column; remove_column when typed
     columns: tuple[str, ...] = ()  # add_index; remove_column
+    # The table's resource is soft-deleted: a unique field is unique among live rows only.
+    soft_delete: bool = False
 
 
 def validate_name(name: str) -> str:
@@ -65,16 +67,11 @@ def infer(name: str, tokens: list[str]) -> Inference | None:
         if kind == "add_index":
             return Inference(kind, table, columns=tuple(validate_field_name(t) for t in tokens))
         if kind == "add_column":
-            fields = tuple(parse_fields(tokens))
-            for field in fields:
-                if field.type in {"enum", "ref"}:
-                    raise UsageError(
-                        f"field {field.to_token()!r}: {field.type} columns carry constraints; "
-                        "add the field to the model and run migrate to autogenerate them"
-                    )
-            return Inference(kind, table, fields=fields)
+            return Inference(kind, table, fields=tuple(parse_fields(tokens)))
         typed = tuple(parse_field(t) for t in tokens if ":" in t)
-        columns = tuple(validate_field_name(t.split(":", 1)[0]) for t in tokens)
+        columns = tuple(
+            parse_field(t).column if ":" in t else validate_field_name(t) for t in tokens
+        )
         return Inference(kind, table, fields=typed, columns=columns)
     if tokens:
         raise UsageError(

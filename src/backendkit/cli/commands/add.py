@@ -56,6 +56,8 @@ def resource(
     verb = "would add" if dry_run else "added"
     out.print(f"{verb} resource {spec.name} ({len(addition.files)} files)"
               + ("; nothing written (dry run)" if dry_run else ""))  # fmt: skip
+    if not dry_run:
+        out.print("next: alembic upgrade head")
 
 
 FIELD_EPILOG = """\

@@ -125,3 +125,4 @@ def migrate(
             print_findings(report)
         else:
             out.print("lint: no findings")
+    out.print("next: alembic upgrade head")

@@ -6,7 +6,9 @@ Revises: ${down_revision | comma,n}
 
 from __future__ import annotations
 
+% if "sa." in (upgrades or "") + (downgrades or ""):
 import sqlalchemy as sa
+% endif
 from alembic import op
 ${imports if imports else ""}
 
