@@ -35,11 +35,11 @@ def resource(
     from backendkit.add_resource import add_resource
     from backendkit.cli.output import console
     from backendkit.config_file import build_resource
-    from backendkit.fields import split_fields
+    from backendkit.fields import split_field_arguments, split_fields
     from backendkit.project import Project
 
     project = Project.find(path)
-    tokens = list(field_tokens or []) + (split_fields(fields) if fields else [])
+    tokens = split_field_arguments(field_tokens or []) + (split_fields(fields) if fields else [])
     spec = build_resource(
         {"name": name, "fields": tokens or "name:str", "owned": owned, "soft_delete": soft_delete}
     )

@@ -48,6 +48,7 @@ def migrate(
 
     from backendkit.cli.output import console
     from backendkit.errors import UsageError
+    from backendkit.fields import split_field_arguments
     from backendkit.migrate import compare, find_project_python, make_revision
     from backendkit.migrate.names import validate_name
     from backendkit.state import find_project_root
@@ -74,7 +75,7 @@ def migrate(
                 out.print(f"  {difference}", markup=False)
         raise typer.Exit(0 if comparison.in_sync else 1)
     assert name is not None
-    made = make_revision(env, name, list(field_tokens or []), empty=empty)
+    made = make_revision(env, name, split_field_arguments(field_tokens or []), empty=empty)
     if made.path is None:
         message = "no changes: the models and the migrations agree; nothing written"
         if as_json:
