@@ -8,8 +8,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from backendkit import __version__
+from backendkit.conflict_markers import has_conflict_markers
 from backendkit.engine.template import Ownership, Template
-from backendkit.merge import has_conflict_markers
 from backendkit.project import Project
 from backendkit.state import sha256
 from backendkit.templates import get_template

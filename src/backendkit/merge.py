@@ -41,18 +41,3 @@ def merge_three_way(ours: bytes, base: bytes, theirs: bytes, *, path: str) -> Me
     if result.returncode < 0 or result.returncode > 127:
         raise BackendkitError(f"git merge-file failed on {path}: {result.stderr.decode().strip()}")
     return MergeResult(content=result.stdout, conflicts=result.returncode)
-
-
-def has_conflict_markers(content: bytes) -> bool:
-    """Whether CONTENT holds a conflict block as update writes one: a ``<<<<<<< `` line, then a
-    ``=======`` line, then a ``>>>>>>> `` line (one of them alone is ordinary text: a Markdown
-    heading is underlined with ``=======``)."""
-    expected = (b"<<<<<<< ", b"=======", b">>>>>>> ")
-    step = 0
-    for line in content.splitlines():
-        marker = expected[step]
-        if (line == marker) if marker == b"=======" else line.startswith(marker):
-            step += 1
-            if step == len(expected):
-                return True
-    return False
