@@ -183,3 +183,19 @@ def test_writer_checks_every_path_again_at_use(project: Path) -> None:
         write_tree(project, [RenderedFile("../x.py", b"x\n", "managed")])
     assert list(outside.iterdir()) == []
     assert not (project.parent / "x.py").exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/", "a\\b", "a\nb", "a\x7fb"]
+)
+def test_paths_that_are_not_plain_relative_paths_are_refused(path: str) -> None:
+    from backendkit.safe_paths import path_problem
+
+    assert path_problem(path) is not None
+
+
+@pytest.mark.parametrize("path", ["app/main.py", ".github/workflows/ci.yml", "a..b/..c", "é.md"])
+def test_plain_relative_paths_are_accepted(path: str) -> None:
+    from backendkit.safe_paths import path_problem
+
+    assert path_problem(path) is None
