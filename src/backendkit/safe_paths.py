@@ -7,6 +7,7 @@ resolves inside the project, symbolic links included.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -46,14 +47,12 @@ def check_relative(path: str, *, source: str) -> str:
 def inside(root: Path, path: str, *, source: str) -> Path:
     """ROOT / PATH, refused when PATH is unsafe or a symbolic link on the way leads outside ROOT."""
     check_relative(path, source=source)
-    base = root.resolve()
-    target = base / path
-    try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError):  # a loop of symbolic links
-        resolved = None
-    if resolved is None or not resolved.is_relative_to(base):
+    # os.path rather than pathlib: check runs this for every file, and Path.resolve is slower.
+    # A loop of symbolic links resolves to itself, inside; reading it then fails with ELOOP.
+    base = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(base, path))
+    if real != base and not real.startswith(base + os.sep):
         raise UnsafePathError(
             f"{source}: refusing {path!r}: a symbolic link leads outside the project"
         )
-    return target
+    return Path(base, path)
