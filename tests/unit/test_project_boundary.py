@@ -199,3 +199,10 @@ def test_plain_relative_paths_are_accepted(path: str) -> None:
     from backendkit.safe_paths import path_problem
 
     assert path_problem(path) is None
+
+
+def test_file_the_system_cannot_read_is_one_line(project: Path) -> None:
+    # A loop of symbolic links stays inside the project, but reading it fails in the OS.
+    (project / "app/main.py").unlink()
+    (project / "app/main.py").symlink_to("main.py")
+    assert_refused(project, "check", project.parent, "Too many levels of symbolic links")
