@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backendkit.conflict_markers import has_conflict_markers
 from backendkit.engine import RenderedFile, write_tree
 from backendkit.errors import UsageError
 from backendkit.project import Project
 from backendkit.state import STATE_PATH, sha256
-
-CONFLICT_MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 
 
 def accept_edits(project: Project, paths: list[Path], *, undo: bool = False) -> list[str]:
@@ -38,14 +37,6 @@ def accept_edits(project: Project, paths: list[Path], *, undo: bool = False) -> 
         lines.append(f"accepted {relative}")
     write_tree(project.root, [RenderedFile(STATE_PATH, state.dump(), "managed")])
     return lines
-
-
-def has_conflict_markers(content: bytes) -> bool:
-    """Does CONTENT hold a merge conflict block as update writes them (at line starts)?"""
-    lines = content.splitlines()
-    return any(line.startswith(CONFLICT_MARKERS[0]) for line in lines) and any(
-        line.startswith(CONFLICT_MARKERS[1]) for line in lines
-    )
 
 
 def _relative(root: Path, given: Path) -> str:

@@ -15,6 +15,7 @@ from backendkit.naming import plural
 from backendkit.project import Project
 from backendkit.state import STATE_PATH
 from backendkit.templates import get_template
+from backendkit.versions import refuse_downgrade
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Addition:
 def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False) -> Addition:
     """Render SPEC's files into PROJECT; refuse anything that would touch an existing file."""
     template = get_template(project.state.template.name)
-    if template.version != project.state.template.version:
+    recorded_version = project.state.template.version
+    refuse_downgrade(template.name, recorded_version, template.version, allowed=False)
+    if template.version != recorded_version:
         raise UsageError(
             f"the project was generated with template {template.name} "
             f"{project.state.template.version} and {template.version} is installed: "

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from backendkit.engine.template import RenderedFile
+from backendkit.safe_paths import check_relative, inside
 from backendkit.state import ProjectState, sha256
 
 BASELINE_PATH = ".backendkit/baseline.zip"
@@ -40,17 +42,38 @@ def baseline_file(files: Iterable[RenderedFile]) -> RenderedFile:
 
 
 def load_baseline(project: Path, state: ProjectState) -> dict[str, bytes]:
-    """Base contents whose hash matches the state file's record (others are left out)."""
-    path = project / BASELINE_PATH
+    """Base contents whose hash matches the state file's record (others are left out).
+
+    An entry whose name leads outside the project is refused: the archive arrives through git.
+    """
+    path = inside(project, BASELINE_PATH, source=BASELINE_PATH)
     if not path.is_file():
         return {}
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_names(archive)
             contents = {name: archive.read(name) for name in archive.namelist()}
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         return {}
     return {
         name: content
         for name, content in contents.items()
         if name in state.files and state.files[name].sha256 == sha256(content)
     }
+
+
+def check_baseline(project: Path) -> None:
+    """Refuse a baseline with an entry that leads outside the project (names only: cheap)."""
+    path = inside(project, BASELINE_PATH, source=BASELINE_PATH)
+    if not path.is_file():
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_names(archive)
+    except zipfile.BadZipFile:
+        return  # a damaged archive only costs update its merge bases
+
+
+def _check_names(archive: zipfile.ZipFile) -> None:
+    for name in archive.namelist():
+        check_relative(name, source=f"{BASELINE_PATH} is damaged")

@@ -16,7 +16,9 @@ from backendkit.records import RecordError
 def read_config_file(path: Path) -> dict[str, Any]:
     """The mapping in a YAML or TOML file (a ``[tool.backendkit]`` table is accepted too)."""
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read config file {path}: it is not UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
     try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from backendkit import __version__
+from backendkit.conflict_markers import has_conflict_markers
 from backendkit.engine.template import Ownership, Template
 from backendkit.project import Project
 from backendkit.state import sha256
@@ -127,7 +129,17 @@ def check_project(
                 actual=actual,
             )
         )
+    report.problems.extend(_conflicted(report.files, recorded))
     return report
+
+
+def _conflicted(files: list[FileDrift], recorded: Collection[str]) -> list[str]:
+    """A problem per tracked file (seeded included) still holding update's conflict markers."""
+    return [
+        f"{f.path} holds conflict markers: resolve its <<<<<<< ======= >>>>>>> blocks"
+        for f in files
+        if f.path in recorded and f.actual is not None and has_conflict_markers(f.actual)
+    ]
 
 
 def _fails(state: FileState, ownership: Ownership, *, strict: bool, same_template: bool) -> bool:

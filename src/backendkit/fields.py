@@ -71,12 +71,18 @@ class FieldSpec(FrozenRecord, frozen=True, kw_only=True):
         return f"{self.name}:{self.type}{args}{modifiers}{default}"
 
 
-def split_fields(text: str) -> list[str]:
+def split_fields(text: str, *, source: str = "--fields") -> list[str]:
     """Split a ``--fields`` string into tokens (shell quoting allowed)."""
     try:
         return shlex.split(text)
     except ValueError as exc:
-        raise UsageError(f"--fields: {exc}") from None
+        raise UsageError(f"{source}: {exc}") from None
+
+
+def split_field_arguments(arguments: list[str]) -> list[str]:
+    """Field tokens from positional FIELD arguments, each split like ``--fields``: a quoted
+    ``"name:str email:email:unique"`` is two fields, as it is after ``--fields``."""
+    return [token for argument in arguments for token in split_fields(argument, source=argument)]
 
 
 def parse_fields(tokens: Iterable[str]) -> list[FieldSpec]:

@@ -54,7 +54,9 @@ def head_revision(versions: Path) -> str | None:
 
 def _module_constants(path: Path) -> dict[str, object]:
     try:
-        tree = ast.parse(path.read_text(), filename=str(path))
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: migration is not UTF-8 text") from None
     except SyntaxError as exc:
         raise UsageError(f"{path}:{exc.lineno}: migration does not parse: {exc.msg}") from None
     values: dict[str, object] = {}

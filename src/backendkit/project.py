@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from backendkit.baseline import check_baseline
 from backendkit.config import ResourceSpec, ServiceConfig
 from backendkit.config_file import build_config, build_resource
 from backendkit.engine import RenderedFile, Template
 from backendkit.generate import render_service
+from backendkit.safe_paths import inside
 from backendkit.state import ProjectState, find_project_root
 from backendkit.templates import get_template
 
@@ -28,7 +30,9 @@ class Project:
     def find(cls, start: Path) -> Project:
         """The project containing START."""
         root = find_project_root(start)
-        return cls(root=root, state=ProjectState.load(root))
+        state = ProjectState.load(root)
+        check_baseline(root)
+        return cls(root=root, state=state)
 
     def config(self, overrides: dict[str, Any] | None = None) -> ServiceConfig:
         """The recorded config, with OVERRIDES applied and validated like ``new``."""
@@ -75,8 +79,10 @@ class Project:
         return {f.path: f for f in files if f.ownership != "local"}
 
     def read(self, path: str) -> bytes | None:
-        """The bytes of PATH in the project, or None when it is not there."""
+        """The bytes of PATH in the project, or None when it is not there.
+
+        A path that leads outside the project (a symbolic link on the way) is refused."""
         try:
-            return (self.root / path).read_bytes()
+            return inside(self.root, path, source=str(self.root)).read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import yaml
 
+from backendkit import __version__
 from backendkit.engine.template import YAML_LOADER, Ownership, RenderedFile
 from backendkit.errors import UsageError
 from backendkit.records import Record, RecordError
+from backendkit.safe_paths import inside
+from backendkit.versions import parse_version
 
 STATE_PATH = ".backendkit/state.yml"
 YAML_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 STATE_SCHEMA = 1
+_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HEADER = (
     "# backendkit project state: written by backendkit; read by check, update and add.\n"
     "# Do not edit by hand. It holds no secrets.\n"
@@ -57,11 +63,16 @@ class TemplateRecord(Record, kw_only=True):
     name: str
     version: str
 
+    def __post_init__(self) -> None:
+        if not _TEMPLATE_NAME.match(self.name):
+            raise ValueError(f"template name {self.name!r} is not a plain name")
+        parse_version(self.version, what="template version")
+
 
 class ProjectState(Record, kw_only=True):
     """The whole state file."""
 
-    schema_version: int = STATE_SCHEMA
+    schema_version: Annotated[int, msgspec.Meta(ge=1)] = STATE_SCHEMA
     backendkit: str
     template: TemplateRecord
     answers: dict[str, Any]
@@ -79,16 +90,35 @@ class ProjectState(Record, kw_only=True):
 
     @classmethod
     def load(cls, project: Path) -> ProjectState:
-        """Read the state file of the project at PROJECT."""
+        """Read the state file of the project at PROJECT, refusing one this backendkit cannot
+        trust or understand: a path that leads outside the project, a newer schema."""
         path = project / STATE_PATH
         try:
-            data = yaml.load(path.read_text(), Loader=YAML_LOADER)
-            return cls.model_validate(data)
+            inside(project, STATE_PATH, source=str(path))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+            schema = data.get("schema_version") if isinstance(data, dict) else None
+            if isinstance(schema, int) and schema > STATE_SCHEMA:
+                raise UsageError(
+                    f"{path} has schema_version {schema}; this backendkit {__version__} reads "
+                    f"up to {STATE_SCHEMA}: upgrade backendkit"
+                )
+            state = cls.model_validate(data)
         except FileNotFoundError:
             raise UsageError(f"{project} is not a backendkit project: no {STATE_PATH}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{path} is damaged: it is not UTF-8 text") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
         except (yaml.YAMLError, RecordError) as exc:
             first = str(exc).splitlines()[0]
             raise UsageError(f"{path} is damaged: {first}") from None
+        state.check_paths(project, source=str(path))
+        return state
+
+    def check_paths(self, project: Path, *, source: str) -> None:
+        """Refuse any recorded path that is not a plain path inside PROJECT."""
+        for recorded in self.files:
+            inside(project, recorded, source=source)
 
 
 def sha256(content: bytes) -> str:

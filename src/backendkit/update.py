@@ -12,6 +12,7 @@ from backendkit.baseline import BASELINE_PATH, baseline_file
 from backendkit.engine import RenderedFile, write_tree
 from backendkit.errors import UsageError
 from backendkit.generate import build_state
+from backendkit.safe_paths import inside
 from backendkit.state import STATE_PATH, sha256
 from backendkit.update_plan import Action, PlannedFile, UpdatePlan
 
@@ -54,6 +55,8 @@ def apply_update(plan: UpdatePlan, *, extra: list[RenderedFile] | None = None) -
     """
     root = plan.project.root
     touched = [f for f in plan.files if f.action.writes or f.action is Action.DELETE]
+    for f in touched:  # before anything is written: no path may lead outside the project
+        inside(root, f.path, source=str(root))
     backup = _backup(root, [f.path for f in touched if f.current is not None])
     write_tree(
         root,
@@ -67,7 +70,7 @@ def apply_update(plan: UpdatePlan, *, extra: list[RenderedFile] | None = None) -
     )  # fmt: skip
     for f in touched:
         if f.action is Action.DELETE and f.current is not None:
-            (root / f.path).unlink(missing_ok=True)
+            inside(root, f.path, source=str(root)).unlink(missing_ok=True)
             _remove_empty_parents(root, root / f.path)
     _write_state(plan)  # last: until here the old state still describes the project
     if plan.conflicts:

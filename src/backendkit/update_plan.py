@@ -13,6 +13,7 @@ from backendkit.merge import merge_three_way
 from backendkit.project import Project
 from backendkit.state import FileRecord, sha256
 from backendkit.templates import get_template
+from backendkit.versions import refuse_downgrade
 
 
 class Action(StrEnum):
@@ -66,10 +67,16 @@ class UpdatePlan:
 
 
 def plan_update(
-    project: Project, overrides: dict[str, Any], template: Template | None = None
+    project: Project,
+    overrides: dict[str, Any],
+    template: Template | None = None,
+    *,
+    allow_downgrade: bool = False,
 ) -> UpdatePlan:
     """Work out every file's action without writing anything."""
     template = template or get_template(project.state.template.name)
+    recorded = project.state.template
+    refuse_downgrade(template.name, recorded.version, template.version, allowed=allow_downgrade)
     config = project.config(overrides)
     rendered = project.render(config, template)
     baseline = load_baseline(project.root, project.state)

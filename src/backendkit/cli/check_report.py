@@ -46,7 +46,7 @@ def as_dict(report: DriftReport) -> dict[str, Any]:
             "installed": report.installed_template,
         },
         "summary": {s.value: n for s, n in Counter(f.state for f in report.files).items()},
-        "problems": report.problems,
+        "problems": failures(report),
         **({"migrations": asdict(report.migrations)} if report.migrations else {}),
         "files": [
             {
@@ -60,6 +60,17 @@ def as_dict(report: DriftReport) -> dict[str, Any]:
             for f in report.files
         ],
     }
+
+
+def failures(report: DriftReport) -> list[str]:
+    """Every reason the check fails, one line each: empty exactly when it passes."""
+    lines = list(report.problems)
+    lines += [f"{f.path}: {f.ownership} file {f.state.value}" for f in report.files if f.failing]
+    step = report.migrations
+    if step is not None and step.failed:
+        detail = step.reason or "; ".join(step.differences)
+        lines.append(f"migrations: {step.status}" + (f" ({detail})" if detail else ""))
+    return lines
 
 
 def print_json(report: DriftReport) -> None:

@@ -6,6 +6,7 @@ import importlib
 import os
 import pkgutil
 import sys
+from typing import Any, NoReturn
 
 # pydantic scans every installed distribution for plugins at import; the CLI uses none.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
@@ -68,17 +69,50 @@ _register_commands(_command_modules(sys.argv))
 
 
 def run() -> None:
-    """Run the CLI; a BackendkitError becomes one line on stderr and its exit code."""
+    """Run the CLI: every failure is one line on stderr and an exit code (README: 1 a check
+    failed, 2 bad usage); click's usage errors too, which it would otherwise print in a box."""
     from backendkit.errors import BackendkitError
 
+    clicks = _click_exceptions()
     try:
-        app()
+        result = app(standalone_mode=False)
+    except clicks.NoArgsIsHelpError as exc:
+        sys.exit(exc.exit_code)  # the help is already printed
+    except clicks.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        _fail(f"{exc.format_message().rstrip('.')}{hint}", exc.exit_code)
+    except clicks.Abort:
+        _fail("aborted", 1)
     except BackendkitError as exc:
-        from rich.markup import escape
-
-        message = escape(str(exc))  # a message may hold brackets: ".[dev]", "[SQL: ...]"
-        error_console().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code)
+    except UnicodeDecodeError as exc:
+        _fail(f"a file is not UTF-8 text ({exc.reason} at byte {exc.start})", 2)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}", 2)
     except KeyboardInterrupt:
         error_console().print("interrupted")
         sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _click_exceptions() -> Any:
+    """Click's exception classes: typer 0.26 vendors click, earlier versions use it."""
+    try:
+        from typer import _click
+
+        return _click.exceptions
+    except ImportError:
+        import click
+
+        return click.exceptions
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    from rich.markup import escape
+
+    # escape: a message may hold brackets (".[dev]", "[SQL: ...]"); one line, never wrapped.
+    line = " ".join(escape(message).splitlines())
+    error_console().print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+    sys.exit(code)

@@ -11,7 +11,7 @@ from backendkit.cli.output import console, report_output
 from backendkit.config import DEFAULTS, NOT_BUILT_YET, ServiceConfig
 from backendkit.config_file import build_config, read_config_file
 from backendkit.errors import UsageError
-from backendkit.fields import split_fields
+from backendkit.fields import split_field_arguments, split_fields
 from backendkit.generate import Generation, new_service
 
 _CHOICES = {
@@ -43,7 +43,7 @@ def run_new(
     if values["name"] != name:
         raise UsageError(f"--config names the service {values['name']!r}, the command {name!r}")
     values.update(flags)
-    tokens = field_tokens + (split_fields(fields) if fields else [])
+    tokens = split_field_arguments(field_tokens) + (split_fields(fields) if fields else [])
     if tokens and not crud:
         raise UsageError("fields need a resource: add --crud (or use 'backendkit add resource')")
     if crud:

@@ -17,17 +17,24 @@ Row = Sequence[tuple[str, str]]
 @cache
 def console() -> Console:
     """Standard output (rich reads NO_COLOR and TERM itself)."""
-    from rich.console import Console
-
-    return Console(highlight=False)
+    return _console(stderr=False)
 
 
 @cache
 def error_console() -> Console:
     """Standard error."""
+    return _console(stderr=True)
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console that prints text as given: no emoji codes (``email:email:unique`` stays
+    literal) and, off a terminal, no hard wrap (a piped diff must stay an applicable patch).
+    Markup is for backendkit's own text: user text goes in with ``markup=False`` or escaped."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    out = Console(stderr=stderr, highlight=False, emoji=False)
+    out.soft_wrap = not out.is_terminal
+    return out
 
 
 class PlainReport:
@@ -54,7 +61,9 @@ class RichReport:
         console().print(text, style=style or None, markup=False, highlight=False)
 
     def rule(self, title: str) -> None:
-        console().rule(title)
+        from rich.text import Text
+
+        console().rule(Text(title))
 
     def table(self, title: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
         from rich.table import Table

@@ -35,9 +35,15 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
 
 
 def file_diff(planned: PlannedFile) -> str:
+    """The change as a unified diff that ``git apply`` and ``patch -p1`` accept."""
     before = (planned.current or b"").decode(errors="replace").splitlines(keepends=True)
     after = (planned.result or b"").decode(errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{planned.path}", f"b/{planned.path}"))
+    old = "/dev/null" if planned.current is None else f"a/{planned.path}"
+    new = "/dev/null" if planned.result is None else f"b/{planned.path}"
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
+        for line in difflib.unified_diff(before, after, old, new)
+    )
 
 
 def as_dict(plan: UpdatePlan, *, dry_run: bool) -> dict[str, Any]:
@@ -64,9 +70,13 @@ def print_json(plan: UpdatePlan, *, dry_run: bool) -> None:
 
 
 def print_plan(plan: UpdatePlan, *, dry_run: bool, backup: Path | None) -> None:
+    from rich.text import Text
+
     out = console()
     name, old, new = plan.template.name, plan.project.state.template.version, plan.template.version
-    out.print(f"template {name} {old} -> {new}" if old != new else f"template {name} {new}")
+    out.print(
+        f"template {name} {old} -> {new}" if old != new else f"template {name} {new}", markup=False
+    )
     for f in plan.changes:
         note = f" ({f.note})" if f.note else ""
         out.print(f"  {f.action.value:<14} {f.path}{note}", markup=False)
@@ -75,13 +85,14 @@ def print_plan(plan: UpdatePlan, *, dry_run: bool, backup: Path | None) -> None:
             if f.action.writes or f.action is Action.DELETE:
                 diff = file_diff(f)
                 if diff:
-                    out.rule(f"{f.path} ({f.action.value})")
-                    out.print(diff, markup=False, highlight=False)
+                    out.rule(Text(f"{f.path} ({f.action.value})"))
+                    # Written as is: rich would expand tabs and so break the patch.
+                    out.file.write(diff)
         out.print(f"{len(plan.changes)} file(s) would change; nothing written (dry run)")
         return
     if plan.conflicts:
         out.print(f"[red]{len(plan.conflicts)} file(s) have conflict markers[/]: resolve the "
                   "<<<<<<< ======= >>>>>>> blocks, then commit")  # fmt: skip
-        out.print(f"the files as they were before the update are in {backup}")
+        out.print(f"the files as they were before the update are in {backup}", markup=False)
     else:
         out.print(f"[green]updated[/]: {len(plan.changes)} file(s) changed; review and commit")

@@ -7,13 +7,14 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
 import yaml
 
-from backendkit.errors import BackendkitError
+from backendkit.errors import BackendkitError, UsageError
+from backendkit.safe_paths import path_problem
 
 Ownership = Literal["managed", "seeded", "local"]
 TEMPLATE_SUFFIX = ".jinja"
@@ -112,10 +113,16 @@ class Template:
                 part = template.render(context).strip()
             if not part:
                 return None  # Copier's convention: a name that renders empty is not generated.
-            if part in {".", ".."} or "/" in part or "\\" in part:
-                raise BackendkitError(f"template path {relative} renders to an unsafe name")
+            if "/" in part:
+                raise UsageError(f"template path {relative} renders to an unsafe name {part!r}")
             parts.append(part)
-        return PurePosixPath(*parts).as_posix()
+        path = "/".join(parts)
+        problem = path_problem(path)
+        if problem:
+            raise UsageError(
+                f"template path {relative} renders to an unsafe path {path!r}: {problem}"
+            )
+        return path
 
     def _render_text(self, name: str, context: Mapping[str, Any]) -> str:
         try:

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from backendkit.engine.template import RenderedFile
+from backendkit.errors import UsageError
+from backendkit.safe_paths import check_relative, inside
 
 _PENDING_SUFFIX = ".backendkit-new"
 
@@ -21,15 +23,28 @@ def write_tree(target: Path, files: Iterable[RenderedFile]) -> None:
     replaces its destination; only the files given are touched.
     """
     files = list(files)
+    for file in files:
+        check_relative(file.path, source=str(target))
     if not target.exists():
         _write_new_directory(target, files)
     else:
+        # Checked before anything is written: a symbolic link in the tree may lead outside it.
+        for file in files:
+            inside(target, file.path, source=str(target))
         _write_into_existing(target, files)
 
 
 def _write_new_directory(target: Path, files: list[RenderedFile]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"cannot create {target}: {parent} is not a directory")
+            break
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise UsageError(f"cannot create {target}: {exc.strerror or exc}") from None
     try:
         for file in files:
             _write_file(staging / file.path, file)

@@ -17,7 +17,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def load_model(path: Path, model: type[ModelT], *, wrap_list: str | None = None) -> ModelT:
     """PATH parsed as MODEL; a top-level list is taken as the field WRAP_LIST when given."""
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read {path}: it is not UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:

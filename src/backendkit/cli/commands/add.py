@@ -41,11 +41,11 @@ def resource(
     from backendkit.add_resource import add_resource
     from backendkit.cli.output import console
     from backendkit.config_file import build_resource
-    from backendkit.fields import split_fields
+    from backendkit.fields import split_field_arguments, split_fields
     from backendkit.project import Project
 
     project = Project.find(path)
-    tokens = list(field_tokens or []) + (split_fields(fields) if fields else [])
+    tokens = split_field_arguments(field_tokens or []) + (split_fields(fields) if fields else [])
     spec = build_resource(
         {"name": name, "fields": tokens or "name:str", "owned": owned, "soft_delete": soft_delete}
     )
@@ -91,13 +91,13 @@ def field(
     """Add fields to a resource: its files re-rendered (your edits merged) and a migration."""
     from backendkit.errors import UsageError
     from backendkit.evolve import add_fields, parse_backfill
-    from backendkit.fields import parse_fields, split_fields
+    from backendkit.fields import parse_fields, split_field_arguments, split_fields
     from backendkit.migrate.names import validate_name
     from backendkit.project import Project
 
     if revision_name:
         validate_name(revision_name)
-    tokens = [t for raw in field_tokens or [] for t in split_fields(raw)]
+    tokens = split_field_arguments(field_tokens or [])
     tokens += split_fields(fields) if fields else []
     if not tokens:
         raise UsageError("name at least one field to add, e.g. sku:str:unique")

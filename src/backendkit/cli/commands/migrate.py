@@ -58,7 +58,7 @@ def migrate(
 
     from backendkit.cli.output import console
     from backendkit.errors import UsageError
-    from backendkit.fields import split_fields
+    from backendkit.fields import split_field_arguments
     from backendkit.migrate import compare, find_project_python, make_revision
     from backendkit.migrate.names import validate_name
     from backendkit.state import find_project_root
@@ -70,7 +70,7 @@ def migrate(
     if name:
         validate_name(name)
     root = find_project_root(path.resolve())
-    tokens = [t for raw in field_tokens or [] for t in split_fields(raw)]
+    tokens = split_field_arguments(field_tokens or [])
     if name and not empty and not check:
         from backendkit.evolve import change_for_revision
         from backendkit.project import Project

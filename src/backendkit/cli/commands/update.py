@@ -30,6 +30,9 @@ def update(
     allow_dirty: bool = typer.Option(
         False, "--allow-dirty", help="Run even with uncommitted changes in the git tree."
     ),
+    allow_downgrade: bool = typer.Option(
+        False, "--allow-downgrade", help="Render with a template older than the recorded one."
+    ),
 ) -> None:
     """Re-render with the installed template and/or changed answers, merging your edits."""
     from backendkit.cli.update_report import parse_settings, print_json, print_plan
@@ -38,7 +41,7 @@ def update(
     from backendkit.update_plan import plan_update
 
     project = Project.find(path)
-    plan = plan_update(project, parse_settings(settings or []))
+    plan = plan_update(project, parse_settings(settings or []), allow_downgrade=allow_downgrade)
     if not dry_run and not allow_dirty:
         ensure_clean_tree(project.root, touched_paths(plan))
     backup = None if dry_run else apply_update(plan)
