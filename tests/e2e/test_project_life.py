@@ -159,7 +159,7 @@ def test_a_project_lives_a_year_through_backendkit(life: Life, tmp_path: Path) -
     life.write("app/ledger/service.py", helper)
     life.write("pyproject.toml", '\n[tool.ledger]\nowner = "payments-team"\n')
     life.write("Dockerfile", 'LABEL org.opencontainers.image.vendor="payments-team"\n')
-    life.write("app/core/config.py", "\nFEATURE_FLAGS: tuple[str, ...] = ()\n")
+    life.write("app/core/config.py", "\n\nFEATURE_FLAGS: tuple[str, ...] = ()\n")
     failed = life.backendkit("check", "--no-migrations", expect=1)
     assert "backendkit accept" in failed
     life.backendkit("accept", "Dockerfile", "app/core/config.py")
