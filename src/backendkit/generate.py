@@ -15,6 +15,7 @@ from backendkit.errors import TargetExistsError
 from backendkit.naming import plural
 from backendkit.state import (
     STATE_PATH,
+    ActionRecord,
     Migration,
     ProjectState,
     ResourceRecord,
@@ -127,6 +128,7 @@ def build_state(
                 migration=Migration(
                     revision=migrations[r.name][0], down_revision=migrations[r.name][1]
                 ),
+                actions=[ActionRecord(name=a.name, body=a.body_tokens()) for a in r.actions],
             )
             for r in config.resources
         ],

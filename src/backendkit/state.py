@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 
 from backendkit.engine.template import YAML_LOADER, Ownership, RenderedFile
@@ -35,6 +36,13 @@ class Migration(Record, kw_only=True):
     down_revision: str | None
 
 
+class ActionRecord(Record, kw_only=True):
+    """A custom action of a resource: its verb, and its request body in the field syntax."""
+
+    name: str
+    body: list[str] = msgspec.field(default_factory=list)
+
+
 class ResourceRecord(Record, kw_only=True):
     """A resource as recorded: its spec in the field syntax, and its migration."""
 
@@ -43,6 +51,8 @@ class ResourceRecord(Record, kw_only=True):
     owned: bool = False
     soft_delete: bool = False
     migration: Migration
+    # Absent from state files written before actions existed, and when there are none.
+    actions: list[ActionRecord] = msgspec.field(default_factory=list)
 
 
 class TemplateRecord(Record, kw_only=True):
@@ -66,6 +76,9 @@ class ProjectState(Record, kw_only=True):
         """The state file's bytes: stable key order, one file per line."""
         data = self.model_dump(mode="json")
         data["files"] = dict(sorted(data["files"].items()))
+        for resource in data["resources"]:
+            if not resource["actions"]:
+                del resource["actions"]
         body = yaml.dump(
             data, Dumper=YAML_DUMPER, sort_keys=False, default_flow_style=None, width=100
         )
