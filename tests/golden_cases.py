@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from backendkit.add_action import plan_action
 from backendkit.add_resource import add_resource
 from backendkit.config_file import build_config, build_resource
 from backendkit.generate import new_service
@@ -23,6 +24,8 @@ SEPARATOR = "=" * 20
 UNPINNED = {".env", ".backendkit/baseline.zip"}
 # A case with "add" pins only the files `backendkit add resource` writes into its project.
 ADD = "add"
+# A case with "action" pins only the files `backendkit add action` changes, as it leaves them.
+ACTION = "action"
 
 CASES: dict[str, dict[str, object]] = {
     "user-crud": {
@@ -55,6 +58,16 @@ CASES: dict[str, dict[str, object]] = {
             "soft_delete": True,
         },
     },
+    # An action with a body on an owned resource (JWT), added to an existing project.
+    "refund-add-action": {
+        "name": "shop",
+        "resources": [
+            {"name": "order", "fields": "total:decimal(10,2) status:enum(new,paid)=new",
+             "owned": True},
+        ],
+        ACTION: {"resource": "order", "name": "refund",
+                 "body": ["amount:decimal(10,2)", "reason:text:optional"]},
+    },
 }  # fmt: skip
 
 
@@ -62,9 +75,16 @@ def render_case(case: str) -> dict[str, str]:
     """The files a case generates: relative path -> text."""
     values = dict(CASES[case])
     added = values.pop(ADD, None)
+    action = values.pop(ACTION, None)
     config = build_config(values)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / config.name
+        if isinstance(action, dict):
+            new_service(config, target)
+            plan = plan_action(
+                Project.find(target), action["resource"], action["name"], action["body"]
+            ).plan
+            return {f.path: f.result.decode() for f in plan.changes if f.result is not None}
         if isinstance(added, dict):
             new_service(config, target)
             files = add_resource(Project.find(target), build_resource(added), dry_run=True).files
