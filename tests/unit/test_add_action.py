@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,18 @@ def test_a_config_file_declares_actions_for_new(tmp_path: Path) -> None:
     router = (tmp_path / "shop/app/order/router.py").read_text()
     assert '"/{id}/cancel"' in router
     assert '"/{id}/refund"' in router
+
+
+def test_uncommitted_changes_are_refused_unless_allowed(project: Path) -> None:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "generated"]):
+        subprocess.run([*git, *args], cwd=project, check=True, capture_output=True)
+    service = project / "app/order/service.py"
+    service.write_text(service.read_text() + HELPER)
+    result = run_cli("add", "action", "order", "cancel", cwd=project)
+    assert result.returncode == 2
+    assert "uncommitted changes" in result.stderr
+    assert "cancel_order" not in service.read_text()
+    result = run_cli("add", "action", "order", "cancel", "--allow-dirty", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert HELPER in service.read_text()
