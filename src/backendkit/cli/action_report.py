@@ -35,4 +35,5 @@ def print_action(planned: ActionPlan, *, dry_run: bool, backup: Path | None) -> 
     else:
         service = f"app/{planned.resource.name}/service.py"
         function = f"{planned.action.name}_{planned.resource.name}"
-        out.print(f"next: write the rule in {function}() in {service}", markup=False)
+        out.print(f"next: write the rule in {function}() in {service}", markup=False,
+                  soft_wrap=True)  # fmt: skip

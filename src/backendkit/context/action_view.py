@@ -71,10 +71,16 @@ class ActionView:
         """The JSON keys a client must send (tests drop each in turn)."""
         return [f.camel for f in self.body if f.required]
 
-    @property
-    def invalid_values(self) -> list[str]:
-        """``(key, value)`` pairs the body refuses, as Python expressions."""
-        return [f"({py_str(f.camel)}, {f.invalid_example})" for f in self.body]
+    def required_parametrize(self) -> str:
+        """The decorator that runs a test once per required key."""
+        keys = Call("", tuple(py_str(k) for k in self.required_keys), "[", "]")
+        return Call("@pytest.mark.parametrize", ('"key"', keys)).render()
+
+    def invalid_parametrize(self) -> str:
+        """The decorator that runs a test once per ``(key, refused value)``, unknown keys too."""
+        cases = [f"({py_str(f.camel)}, {f.invalid_example})" for f in self.body]
+        values = Call("", (*cases, '("noSuchField", 1)'), "[", "]")
+        return Call("@pytest.mark.parametrize", ('("key", "value")', values)).render()
 
     @property
     def numbered(self) -> bool:
