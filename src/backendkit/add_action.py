@@ -12,7 +12,7 @@ from backendkit.errors import UsageError
 from backendkit.fields import parse_fields
 from backendkit.project import Project
 from backendkit.templates import get_template
-from backendkit.update_plan import UpdatePlan, plan_update
+from backendkit.update_plan import Action, UpdatePlan, plan_update
 
 
 @dataclass(frozen=True)
@@ -61,4 +61,8 @@ def plan_action(project: Project, resource: str, verb: str, body: list[str]) -> 
     resources = [changed if r.name == resource else r for r in recorded.resources]
     # Validated like `new` (routes of other resources included) before anything is planned.
     plan = plan_update(project, {"resources": resources}, template)
+    service = f"app/{resource}/service.py"
+    if any(f.path == service and f.action is Action.STAYS_DELETED for f in plan.files):
+        # The route would call a function that has nowhere to go.
+        raise UsageError(f"{service} was deleted: restore it before adding an action")
     return ActionPlan(resource=changed, action=changed.actions[-1], plan=plan)

@@ -132,6 +132,13 @@ def test_refusals_are_one_line_and_change_nothing(
     assert snapshot(project) == before
 
 
+def test_refused_when_the_service_module_was_deleted(project: Path) -> None:
+    (project / "app/order/service.py").unlink()
+    result = run_cli("add", "action", "order", "cancel", cwd=project)
+    assert result.returncode == 2
+    assert "app/order/service.py was deleted: restore it" in result.stderr
+
+
 def test_an_action_cannot_be_added_twice(project: Path) -> None:
     assert run_cli("add", "action", "order", "cancel", cwd=project).returncode == 0
     result = run_cli("add", "action", "order", "cancel", cwd=project)
