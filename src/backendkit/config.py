@@ -268,7 +268,7 @@ def _actions_clear_of_nested_routes(resources: tuple[ResourceSpec, ...]) -> None
             for action in parent.actions:
                 if action.path == child.names.path:
                     raise ValueError(
-                        f"action {action.name!r} of {parent.name!r}: POST /{parent.names.path}"
-                        f"/{{id}}/{action.path} already creates {child.names.label_plural} "
-                        "(their nested route); choose another verb"
+                        f"action {action.name!r} of {parent.name!r} and the nested create of "
+                        f"{child.names.label_plural} would both be POST /{parent.names.path}"
+                        f"/{{id}}/{action.path}: rename one of them"
                     )

@@ -117,7 +117,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(project: Path) -> None:
         (["order", "refund", "--body", "x:ref(shop)"], "a body cannot hold a ref"),
         (["order", "refund", "--body", "x:int:unique"], "unique describes a column"),
         (["order", "refund", "--body", "x:int x:str"], "'x' is declared twice"),
-        (["order", "lines"], "POST /orders/{id}/lines already creates lines"),
+        (["order", "lines"], "nested create of lines would both be POST /orders/{id}/lines"),
         (["line", "create_order"], "the nested route under 'order' already has that name"),
     ],
 )
@@ -137,6 +137,13 @@ def test_refused_when_the_service_module_was_deleted(project: Path) -> None:
     result = run_cli("add", "action", "order", "cancel", cwd=project)
     assert result.returncode == 2
     assert "app/order/service.py was deleted: restore it" in result.stderr
+
+
+def test_a_child_whose_nested_route_an_action_took_is_refused(project: Path) -> None:
+    assert run_cli("add", "action", "order", "refunds", cwd=project).returncode == 0
+    result = run_cli("add", "resource", "refund", "order:ref(order)", cwd=project)
+    assert result.returncode == 2
+    assert "would both be POST /orders/{id}/refunds: rename one" in result.stderr
 
 
 def test_an_action_cannot_be_added_twice(project: Path) -> None:
