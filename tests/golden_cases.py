@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from backendkit.add_action import plan_action
 from backendkit.add_resource import add_resource
 from backendkit.config_file import build_config, build_resource
 from backendkit.generate import new_service
@@ -36,6 +37,8 @@ _SHOP = {
         {"name": "coupon", "fields": "code:str(20):unique"},
     ],
 }
+# A case with "action" pins only the files `backendkit add action` changes, as it leaves them.
+ACTION = "action"
 
 CASES: dict[str, dict[str, object]] = {
     "user-crud": {
@@ -75,6 +78,16 @@ CASES: dict[str, dict[str, object]] = {
     },
     "product-remove-field": {**_SHOP, CHANGE: ("remove_fields", "product", "price")},
     "coupon-remove-resource": {**_SHOP, CHANGE: ("remove_resource", "coupon", "")},
+    # An action with a body on an owned resource (JWT), added to an existing project.
+    "refund-add-action": {
+        "name": "shop",
+        "resources": [
+            {"name": "order", "fields": "total:decimal(10,2) status:enum(new,paid)=new",
+             "owned": True},
+        ],
+        ACTION: {"resource": "order", "name": "refund",
+                 "body": ["amount:decimal(10,2)", "reason:text:optional"]},
+    },
 }  # fmt: skip
 
 
@@ -106,12 +119,19 @@ def render_case(case: str) -> dict[str, str]:
     values = dict(CASES[case])
     added = values.pop(ADD, None)
     change = values.pop(CHANGE, None)
+    action = values.pop(ACTION, None)
     config = build_config(values)
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / config.name
         if isinstance(change, tuple):
             new_service(config, target)
             return {p: t for p, t in render_change(target, change).items() if p not in UNPINNED}
+        if isinstance(action, dict):
+            new_service(config, target)
+            plan = plan_action(
+                Project.find(target), action["resource"], action["name"], action["body"]
+            ).plan
+            return {f.path: f.result.decode() for f in plan.changes if f.result is not None}
         if isinstance(added, dict):
             new_service(config, target)
             files = add_resource(Project.find(target), build_resource(added), dry_run=True).files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from backendkit.actions import ActionSpec, check_actions
 from backendkit.fields import FieldSpec, parse_field, parse_fields, split_fields
 from backendkit.naming import ResourceNames, validate_resource_name, validate_service_name
 from backendkit.records import FrozenRecord
@@ -42,11 +43,16 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
     fields: tuple[FieldSpec, ...] = ()
     owned: bool = False
     soft_delete: bool = False
+    actions: tuple[ActionSpec, ...] = ()
 
     @classmethod
     def prepare(cls, data: Any) -> Any:
         """Accept the command-line field syntax: one string, or a list of tokens."""
-        if not isinstance(data, dict) or "fields" not in data:
+        if not isinstance(data, dict):
+            return data
+        if isinstance(data.get("actions"), list | tuple):
+            data = {**data, "actions": [ActionSpec.prepare(a) for a in data["actions"]]}
+        if "fields" not in data:
             return data
         value = data["fields"]
         if isinstance(value, str):
@@ -59,6 +65,7 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
         validate_resource_name(self.name)
         self._unique_columns()
         self._refs_supported()
+        check_actions(self.name, self.actions, parents=[f.ref for f in self.refs if f.ref])
 
     def _unique_columns(self) -> None:
         columns = [f.column for f in self.fields]
@@ -176,6 +183,7 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
                 )
         _refs_point_backwards(self.resources)
+        _actions_clear_of_nested_routes(self.resources)
         account = next((r for r in self.resources if r.name == "user"), None)
         if self.auth == "jwt" and account is not None and account.refs:
             # Registration and the nested create would both need the parent and the password.
@@ -247,3 +255,20 @@ def _refs_point_backwards(resources: tuple[ResourceSpec, ...]) -> None:
                     )
                 )
         declared.append(resource.name)
+
+
+def _actions_clear_of_nested_routes(resources: tuple[ResourceSpec, ...]) -> None:
+    """``POST /<parents>/{id}/<children>`` creates a child: no action of the parent may take it."""
+    by_name = {r.name: r for r in resources}
+    for child in resources:
+        for ref in child.refs:
+            parent = by_name.get(ref.ref or "")
+            if parent is None:
+                continue
+            for action in parent.actions:
+                if action.path == child.names.path:
+                    raise ValueError(
+                        f"action {action.name!r} of {parent.name!r} and the nested create of "
+                        f"{child.names.label_plural} would both be POST /{parent.names.path}"
+                        f"/{{id}}/{action.path}: rename one of them"
+                    )

@@ -18,6 +18,7 @@ from backendkit.migrations import VERSIONS_DIR
 from backendkit.naming import plural
 from backendkit.state import (
     STATE_PATH,
+    ActionRecord,
     Migration,
     ProjectState,
     ResourceRecord,
@@ -164,6 +165,7 @@ def build_state(
                     down_revision=migrations[r.name][1],
                     fields=_pinned_tokens(r, created_with.get(r.name)),
                 ),
+                actions=[ActionRecord(name=a.name, body=a.body_tokens()) for a in r.actions],
             )
             for r in config.resources
         ],

@@ -40,7 +40,8 @@ class Project:
             **self.state.answers,
             "resources": [
                 {"name": r.name, "fields": r.fields, "owned": r.owned,
-                 "soft_delete": r.soft_delete}
+                 "soft_delete": r.soft_delete,
+                 "actions": [{"name": a.name, "body": a.body} for a in r.actions]}
                 for r in self.state.resources
             ],
         }  # fmt: skip

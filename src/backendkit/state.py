@@ -47,6 +47,13 @@ class Migration(Record, kw_only=True, omit_defaults=True):
     fields: list[str] | None = None
 
 
+class ActionRecord(Record, kw_only=True):
+    """A custom action of a resource: its verb, and its request body in the field syntax."""
+
+    name: str
+    body: list[str] = msgspec.field(default_factory=list)
+
+
 class ResourceRecord(Record, kw_only=True):
     """A resource as recorded: its spec in the field syntax, and its migration."""
 
@@ -55,6 +62,8 @@ class ResourceRecord(Record, kw_only=True):
     owned: bool = False
     soft_delete: bool = False
     migration: Migration
+    # Absent from state files written before actions existed, and when there are none.
+    actions: list[ActionRecord] = msgspec.field(default_factory=list)
 
 
 class TemplateRecord(Record, kw_only=True):
@@ -83,6 +92,9 @@ class ProjectState(Record, kw_only=True):
         """The state file's bytes: stable key order, one file per line."""
         data = self.model_dump(mode="json")
         data["files"] = dict(sorted(data["files"].items()))
+        for resource in data["resources"]:
+            if not resource["actions"]:
+                del resource["actions"]
         body = yaml.dump(
             data, Dumper=YAML_DUMPER, sort_keys=False, default_flow_style=None, width=100
         )

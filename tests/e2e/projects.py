@@ -60,7 +60,11 @@ PROJECTS: dict[str, ProjectSpec] = {
     # Its users collection is admin-only; tests/e2e/test_auth_live.py walks it live.
     "user": ProjectSpec(
         args=("user", "--crud"),
-        then=(("add", "resource", "note", "title:str", "--owned"),),
+        then=(
+            ("add", "resource", "note", "title:str", "--owned"),
+            # An action of the sign-in account (admin-only, like the rest of /users).
+            ("add", "action", "user", "deactivate"),
+        ),
         collection="/api/v1/users",
         valid={"email": "ada@example.com", "name": "Ada Lovelace", "password": "x" * 12},
         unique_field="email",
@@ -78,6 +82,19 @@ PROJECTS: dict[str, ProjectSpec] = {
             "none",
             "--cache",
             "redis",
+        ),
+        # An action of a cached resource: it must drop the cached row it may have changed.
+        then=(
+            (
+                "add",
+                "action",
+                "product",
+                "restock",
+                "--body",
+                "quantity:int",
+                "supplier:enum(acme,globex)=acme",
+                "note:str(80):optional",
+            ),
         ),
         collection="/api/v1/products",
         valid={"name": "Lamp", "sku": "LAMP-1", "price": "19.90"},

@@ -1,7 +1,8 @@
 """A year in the life of a project on PostgreSQL, every change made through backendkit.
 
 new -> add resource -> hand edits (seeded, and managed ones accepted) -> add field ->
-migrate add_x_to_table -> update to a newer template -> remove field -> remove resource.
+migrate add_x_to_table -> update to a newer template -> remove field -> add action ->
+remove resource.
 After every step: the tree is committed as a team would, ``alembic upgrade head`` runs on a
 database holding rows from the step before, ``check`` (with its migrations step) and
 ``migrate --check`` pass, ruff and mypy are clean, the project's own tests pass on PostgreSQL,
@@ -182,6 +183,10 @@ def test_a_project_lives_a_year_through_backendkit(life: Life, tmp_path: Path) -
     life.backendkit("remove", "field", "ledger", "price")
     life.verify("remove field", rows=[_ledger("seventh", price=False)])
 
+    life.backendkit("add", "action", "ledger", "close", "--body", "reason:text:optional")
+    assert "def ledger_label" in (life.root / "app/ledger/service.py").read_text()
+    life.verify("add action", rows=[_ledger("eighth", price=False)])
+
     life.backendkit("remove", "resource", "category")
     assert not (life.root / "app/category").exists()
-    life.verify("remove resource", rows=[_ledger("eighth", price=False)])
+    life.verify("remove resource", rows=[_ledger("ninth", price=False)])

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from backendkit.config import ResourceSpec
+from backendkit.context.action_view import ActionView
 from backendkit.context.codegen import Call, py_str
 from backendkit.context.field_view import FieldView
 from backendkit.context.literals import indefinite_article
@@ -125,6 +126,24 @@ class ResourceView:
     def uses(self, *types: str) -> bool:
         """Whether any field has one of TYPES (templates import only what they use)."""
         return any(f.type in types for f in self.fields)
+
+    @cached_property
+    def actions(self) -> list[ActionView]:
+        """Its custom actions (``POST .../{id}/<verb>``), in the order they were added."""
+        return [ActionView(spec, self.names, self.a_label) for spec in self.spec.actions]
+
+    @property
+    def input_fields(self) -> list[FieldView]:
+        """Every field a request schema declares: the resource's and its actions' bodies."""
+        return [*self.fields, *(f for action in self.actions for f in action.body)]
+
+    def body_uses(self, *types: str) -> bool:
+        """Whether any action's body has a field of one of TYPES."""
+        return any(action.uses(*types) for action in self.actions)
+
+    def schema_uses(self, *types: str) -> bool:
+        """Whether any request schema has a field of one of TYPES (its imports)."""
+        return any(f.type in types for f in self.input_fields)
 
     def test_constants(self) -> str:
         """What the generated tests hold the API to, as module-level constants."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 app = typer.Typer(
-    name="add", help="Add a resource, or a field to one, to the project.", no_args_is_help=True
+    name="add", help="Add a resource, a field or an action to the project.", no_args_is_help=True
 )
 
 if TYPE_CHECKING:
@@ -124,3 +124,51 @@ def run_change(change: Change, *, dry_run: bool, allow_dirty: bool) -> None:
         backup = apply_change(change)
     print_change(change, dry_run=dry_run, backup=backup)
     raise typer.Exit(1 if change.conflicts and not dry_run else 0)
+
+
+ACTION_EPILOG = """\
+Examples:
+
+  backendkit add action user activate
+
+  backendkit add action order refund --body amount:decimal(10,2) reason:text:optional
+
+  backendkit add action order mark_paid --dry-run      # the plan and its diffs
+
+The route is POST /api/v1/<plural>/{id}/<verb> (mark_paid -> /mark-paid), with the auth and
+ownership of the resource's other routes. service.py gets <verb>_<resource>() for your rule;
+your edits to it are kept (three-way merge, as in backendkit update).
+"""
+
+
+@app.command("action", epilog=ACTION_EPILOG)
+def action(
+    resource: str = typer.Argument(..., help="The resource it acts on."),
+    verb: str = typer.Argument(..., help="The action: a snake_case verb such as mark_paid."),
+    field_tokens: list[str] = typer.Argument(None, metavar="[FIELD]...", help="Body fields."),
+    body: list[str] = typer.Option(
+        None, "--body", metavar="FIELD...", help="The request body's fields (field syntax)."
+    ),
+    path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and diffs only."),
+    allow_dirty: bool = typer.Option(
+        False, "--allow-dirty", help="Run even with uncommitted changes in the git tree."
+    ),
+) -> None:
+    """Add a custom action: POST /api/v1/<plural>/{id}/<verb> and a service function."""
+    from backendkit.add_action import plan_action
+    from backendkit.cli.action_report import print_action
+    from backendkit.fields import split_field_arguments, split_fields
+    from backendkit.project import Project
+    from backendkit.update import apply_update, ensure_clean_tree, touched_paths
+
+    project = Project.find(path)
+    tokens = [t for value in body or [] for t in split_fields(value)] + split_field_arguments(
+        field_tokens or []
+    )
+    planned = plan_action(project, resource, verb, tokens)
+    if not dry_run and not allow_dirty:
+        ensure_clean_tree(project.root, touched_paths(planned.plan))
+    backup = None if dry_run else apply_update(planned.plan)
+    print_action(planned, dry_run=dry_run, backup=backup)
+    raise typer.Exit(1 if planned.plan.conflicts else 0)
