@@ -200,7 +200,7 @@ def test_uncommitted_changes_are_refused_unless_allowed(project: Path) -> None:
     service.write_text(service.read_text() + HELPER)
     result = run_cli("add", "action", "order", "cancel", cwd=project)
     assert result.returncode == 2
-    assert "uncommitted changes" in result.stderr
+    assert "uncommitted or untracked changes" in result.stderr
     assert "cancel_order" not in service.read_text()
     result = run_cli("add", "action", "order", "cancel", "--allow-dirty", cwd=project)
     assert result.returncode == 0, result.stderr
