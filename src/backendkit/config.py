@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from backendkit.fields import FieldSpec, parse_field, parse_fields, split_fields
-from backendkit.naming import ResourceNames, validate_resource_name, validate_service_name
+from backendkit.naming import (
+    ResourceNames,
+    json_key,
+    pascal,
+    validate_resource_name,
+    validate_service_name,
+)
 from backendkit.records import FrozenRecord
+from backendkit.reserved import RESOURCE_CLASS_SUFFIXES, TEMPLATE_IMPORTED_NAMES, TEMPLATE_TABLES
 
 Database = Literal["sqlite", "postgres"]
 Auth = Literal["jwt", "none"]
@@ -65,6 +72,21 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
             raise ValueError(f"fields of {self.name!r} repeat: {', '.join(duplicates)}")
+        keys = [json_key(c) for c in columns]
+        same_key = sorted({c for c, k in zip(columns, keys, strict=True) if keys.count(k) > 1})
+        if same_key:
+            raise ValueError(
+                f"fields of {self.name!r} share a JSON key: {', '.join(same_key)} are all "
+                f"{json_key(same_key[0])!r}"
+            )
+        generated = {self.names.class_name + suffix for suffix in RESOURCE_CLASS_SUFFIXES}
+        for field in self.fields:
+            enum_class = self.names.class_name + pascal(field.name)
+            if field.type == "enum" and enum_class in generated | TEMPLATE_IMPORTED_NAMES:
+                raise ValueError(
+                    f"field {field.to_token()!r}: its enum class {enum_class} would replace "
+                    f"the generated {enum_class}; name the field differently"
+                )
 
     def _refs_supported(self) -> None:
         parents: set[str] = set()
@@ -148,7 +170,13 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
         clashes = sorted({t for t in tables if tables.count(t) > 1})
         if clashes:
             raise ValueError(f"resources share a table name: {', '.join(clashes)}")
+        taken = TEMPLATE_TABLES.get(self.auth, frozenset())
         for resource in self.resources:
+            if resource.names.plural in taken:
+                raise ValueError(
+                    f"resource {resource.name!r}: --auth {self.auth} has a table "
+                    f"{resource.names.plural!r} of its own; name the resource differently"
+                )
             if resource.name == "user" and self.auth == "jwt":
                 _check_auth_user(resource)
             if resource.owned and "owner_id" in {f.column for f in resource.fields}:
