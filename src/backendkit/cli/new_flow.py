@@ -107,7 +107,12 @@ def _report(config: ServiceConfig, generation: Generation, *, dry_run: bool) -> 
     for path in generation.skipped:
         out.line(f"  kept your existing {path}")
     if not dry_run:
-        out.line(f"\nNext:\n  cd {generation.target}\n  {SETUP_HINT}")
+        steps = [f"cd {generation.target}", SETUP_HINT]
+        if config.db == "postgres":
+            # Its DATABASE_URL names a database of its own, which must exist before migrating.
+            database = config.name.replace("-", "_")
+            steps.insert(1, f"createdb -h localhost -U postgres {database}")
+        out.line("\nNext:\n" + "\n".join(f"  {step}" for step in steps))
         for resource in config.resources:
             if resource.name != "user" and [f.name for f in resource.fields] == ["name"]:
                 out.line(
