@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "deploy": ("docker", "k8s"),
     "ci": "github",
 }
+DEFAULT_FIELDS = "name:str"
 USER_FIELDS = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
 # With --auth jwt a `user` resource is also the account people sign in with: these columns
 # (name: type, and what an enum must offer) are what sign-in, roles and /users/me rely on.
@@ -52,10 +53,14 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
 
     @classmethod
     def prepare(cls, data: Any) -> Any:
-        """Accept the command-line field syntax: one string, or a list of tokens."""
-        if not isinstance(data, dict) or "fields" not in data:
+        """Accept the command-line field syntax: one string, or a list of tokens.
+
+        A resource declared without fields gets ``name:str``, as on the command line: the
+        generated code needs at least one.
+        """
+        if not isinstance(data, dict):
             return data
-        value = data["fields"]
+        value = data.get("fields") or DEFAULT_FIELDS
         if isinstance(value, str):
             value = tuple(parse_fields(split_fields(value)))
         elif isinstance(value, list | tuple):

@@ -110,7 +110,7 @@ async def _app_error(_: Request, exc: AppError) -> JSONResponse:
 
 def _message(error: Mapping[str, Any]) -> str:
     if error.get("type") == "string_pattern_mismatch":
-        pattern = (error.get("ctx") or {}).get("pattern")
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
         return PATTERN_MESSAGES.get(pattern, "has an invalid format")
     return str(error.get("msg", ""))
 
