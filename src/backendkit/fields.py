@@ -200,7 +200,8 @@ def _parse_default(token: str, values: dict[str, Any], raw: str) -> Any:
         low, high = INT_RANGES[type_]
         if not low <= number <= high:
             raise UsageError(
-                f"field {token!r}: default {raw!r} does not fit an {type_} column ({low} to {high})"
+                f"field {token!r}: default {raw!r} does not fit the {type_} column "
+                f"({low} to {high})"
             )
         return number
     if type_ == "float":

@@ -41,13 +41,13 @@ RESOURCE_CLASS_SUFFIXES = (
 # Names the resource templates import: a generated class of the same name would replace them.
 TEMPLATE_IMPORTED_NAMES = frozenset(
     {
-        "AsyncClient", "AsyncIterator", "AsyncSession", "Annotated", "Any", "APIRouter", "Cache",
+        "Annotated", "Any", "APIRouter", "AsyncClient", "AsyncIterator", "AsyncSession", "Cache",
         "CacheDep", "CamelModel", "ConfigDict", "CurrentPrincipal", "CursorPagination",
-        "DateTimeInUTC", "Database", "Decimal", "DecimalScale", "EmailStr", "Entity", "Envelope",
-        "FakeRedis", "FastAPI", "Field", "HttpUrlStr", "IsoDate", "JsonObject", "JsonVariant",
-        "ListEnvelope", "ListQuery", "Mapped", "Mapping", "NewPassword", "NotFoundError",
-        "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "Repository", "SessionDep",
-        "SoftDeletable", "StrictBool", "StrictFloat", "UTCDateTime",
+        "Database", "DateTimeInUTC", "Decimal", "DecimalScale", "EmailStr", "Entity", "Envelope",
+        "FakeRedis", "FastAPI", "Field", "HttpUrlStr", "Int32", "Int64", "IsoDate", "JsonObject",
+        "JsonVariant", "ListEnvelope", "ListQuery", "Mapped", "Mapping", "NewPassword",
+        "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "Repository",
+        "SessionDep", "SoftDeletable", "StrictBool", "StrictFloat", "UTCDateTime",
     }
 )  # fmt: skip
 
@@ -70,7 +70,9 @@ SQLALCHEMY_ATTRIBUTES = frozenset({"metadata", "registry"})
 QUERY_WORDS = frozenset({"page", "limit", "sort", "cursor", "page_params", "filters"})
 # Names the generated class bodies look up while they are built (columns, defaults, types):
 # a field of the same name would replace them for every line below it.
-CLASS_BODY_NAMES = frozenset({"sa", "dt", "uuid", "mapped_column", "patch_field", "enum_values"})
+CLASS_BODY_NAMES = frozenset(
+    {"sa", "dt", "uuid", "enum", "mapped_column", "patch_field", "enum_values"}
+)
 # Columns every table of a resource gets, and the one --soft-delete adds (owner_id, which
 # --owned adds, is refused for owned resources only: see config.py).
 IMPLICIT_COLUMNS = frozenset({"id", "created_at", "updated_at"})
