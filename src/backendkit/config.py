@@ -9,6 +9,7 @@ from backendkit.naming import (
     ResourceNames,
     json_key,
     pascal,
+    validate_plural,
     validate_resource_name,
     validate_service_name,
 )
@@ -50,6 +51,8 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
     fields: tuple[FieldSpec, ...] = ()
     owned: bool = False
     soft_delete: bool = False
+    # Its plural (table and path) when the English one is not what the user wants.
+    plural: str | None = None
 
     @classmethod
     def prepare(cls, data: Any) -> Any:
@@ -69,6 +72,8 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         validate_resource_name(self.name)
+        if self.plural is not None:
+            validate_plural(self.name, self.plural)
         self._unique_columns()
         self._refs_supported()
 
@@ -118,7 +123,7 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
 
     @property
     def names(self) -> ResourceNames:
-        return ResourceNames(self.name)
+        return ResourceNames(self.name, self.plural)
 
     @classmethod
     def with_default_fields(cls, name: str) -> ResourceSpec:

@@ -59,6 +59,18 @@ def validate_resource_name(name: str) -> str:
     return name
 
 
+def validate_plural(name: str, declared: str) -> str:
+    """Return DECLARED if it can be the plural of resource NAME (its table and path)."""
+    if not _IDENTIFIER.fullmatch(declared) or keyword.iskeyword(declared):
+        raise UsageError(
+            f"invalid plural {declared!r} of {name!r}: use a lowercase identifier "
+            "(letters, digits, single underscores, starting with a letter), e.g. criteria"
+        )
+    if declared in RESERVED_TABLE_NAMES:
+        raise UsageError(f"invalid plural {declared!r} of {name!r}: it is an SQL keyword")
+    return declared
+
+
 def validate_field_name(name: str) -> str:
     """Return NAME if it is a usable column name, else raise UsageError."""
     if not _IDENTIFIER.fullmatch(name):
@@ -153,10 +165,12 @@ class ResourceNames:
     """Every spelling of one resource name that the templates need."""
 
     singular: str
+    # The plural the resource declared (``plural:`` / ``--plural``), when English is not enough.
+    declared_plural: str | None = None
 
     @cached_property
     def plural(self) -> str:
-        return plural(self.singular)
+        return self.declared_plural or plural(self.singular)
 
     @cached_property
     def class_name(self) -> str:

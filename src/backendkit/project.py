@@ -36,7 +36,7 @@ class Project:
             **self.state.answers,
             "resources": [
                 {"name": r.name, "fields": r.fields, "owned": r.owned,
-                 "soft_delete": r.soft_delete}
+                 "soft_delete": r.soft_delete, "plural": r.plural}
                 for r in self.state.resources
             ],
         }  # fmt: skip

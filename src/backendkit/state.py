@@ -42,6 +42,7 @@ class ResourceRecord(Record, kw_only=True):
     fields: list[str]
     owned: bool = False
     soft_delete: bool = False
+    plural: str | None = None
     migration: Migration
 
 
@@ -66,6 +67,9 @@ class ProjectState(Record, kw_only=True):
         """The state file's bytes: stable key order, one file per line."""
         data = self.model_dump(mode="json")
         data["files"] = dict(sorted(data["files"].items()))
+        for resource in data["resources"]:
+            if resource.get("plural") is None:  # recorded only when declared
+                resource.pop("plural", None)
         body = yaml.dump(
             data, Dumper=YAML_DUMPER, sort_keys=False, default_flow_style=None, width=100
         )

@@ -18,7 +18,8 @@ from app.main import create_app
 async def main() -> None:
     transport = httpx.ASGITransport(app=create_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        for method, body in (("GET", None), ("POST", {"name": "Lamp", "sku": "L-1", "price": "1.50"})):
+        lamp = {"name": "Lamp", "sku": "L-1", "price": "1.50"}
+        for method, body in (("GET", None), ("POST", lamp)):
             response = await client.request(method, "/api/v1/products", json=body)
             print(response.status_code, response.json()["error"]["code"])
 

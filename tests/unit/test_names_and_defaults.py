@@ -292,3 +292,35 @@ def test_a_service_with_ordinary_and_digit_names_validates() -> None:
             ],
         }
     )
+
+
+def test_a_resource_may_declare_its_plural_and_the_state_records_it(tmp_path: Path) -> None:
+    made = run_cli(
+        "new", "pl", "--crud", "--plural", "plis", "--auth", "none", "--no-git", "--defaults",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "pl"
+    added = run_cli("add", "resource", "thing", "pl:ref(pl)", "--plural", "stuff", cwd=project)
+    assert added.returncode == 0, added.stderr
+    state = (project / ".backendkit" / "state.yml").read_text()
+    assert "plural: plis" in state
+    assert "plural: stuff" in state
+    models = (project / "app" / "thing" / "models.py").read_text()
+    assert '__tablename__ = "stuff"' in models
+    assert 'sa.ForeignKey("plis.id"' in models
+    assert 'APIRouter(prefix="/stuff"' in (project / "app" / "thing" / "router.py").read_text()
+    assert (project / "migrations" / "versions" / "0002_create_stuff.py").is_file()
+    assert run_cli("check", cwd=project).returncode == 0
+
+
+def test_a_declared_plural_is_checked_like_a_name() -> None:
+    with pytest.raises(UsageError, match=r"invalid plural 'Bad.*' of 'thing'"):
+        build_config({"name": "shop", "resources": [{"name": "thing", "plural": "Bad\n"}]})
+    with pytest.raises(UsageError, match="SQL keyword"):
+        build_config({"name": "shop", "resources": [{"name": "thing", "plural": "order"}]})
+
+
+def test_docs_say_where_a_multi_word_resource_is_served() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "resources.md").read_text()
+    assert "`lab_result` is served at `/api/v1/lab-results`" in docs

@@ -28,6 +28,7 @@ def run_new(
     name: str,
     crud: bool,
     field_tokens: list[str],
+    plural: str | None = None,
     fields: str | None,
     flags: dict[str, Any],
     config_file: Path | None,
@@ -46,8 +47,13 @@ def run_new(
     tokens = field_tokens + (split_fields(fields) if fields else [])
     if tokens and not crud:
         raise UsageError("fields need a resource: add --crud (or use 'backendkit add resource')")
+    if plural is not None and not crud:
+        raise UsageError("--plural names the --crud resource's plural: add --crud")
     if crud:
-        values["resources"] = [_first_resource(name, tokens), *values.get("resources", [])]
+        first = _first_resource(name, tokens)
+        if plural is not None:
+            first["plural"] = plural
+        values["resources"] = [first, *values.get("resources", [])]
     for key in prompt_for:
         if key not in values:
             values[key] = _prompt(key)
