@@ -23,6 +23,7 @@ from backendkit.naming import (
 from backendkit.reserved import (
     CLASS_BODY_NAMES,
     PYDANTIC_ATTRIBUTES,
+    RESERVED_MODULE_NAMES,
     TEMPLATE_IMPORTED_NAMES,
     TEMPLATE_TABLES,
 )
@@ -271,6 +272,15 @@ def test_reserved_lists_hold_what_the_templates_use() -> None:
     tables = set(re.findall(r'__tablename__ = "([a-z_]+)"', _project_sources()))
     # users is the sign-in account itself: a `user` resource with --auth jwt is that table.
     assert tables - {"users"} <= TEMPLATE_TABLES["jwt"]
+
+
+def test_every_module_beside_the_resource_packages_is_a_reserved_resource_name() -> None:
+    for package in ("app", "tests"):
+        for entry in (TEMPLATE / "project" / package).iterdir():
+            module = re.sub(r"\{%.*?%\}", "", entry.name).split(".")[0]
+            if module.startswith(("__", "test_")):
+                continue  # neither a resource package nor tests/<name>/test_<name>_* can match
+            assert module in RESERVED_MODULE_NAMES, f"{package}/{entry.name}"
 
 
 def _project_sources() -> str:
