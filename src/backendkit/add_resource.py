@@ -11,7 +11,6 @@ from backendkit.engine import RenderedFile, write_tree
 from backendkit.errors import UsageError
 from backendkit.generate import build_state, render_resource
 from backendkit.migrations import VERSIONS_DIR, head_revision, read_revisions
-from backendkit.naming import plural
 from backendkit.project import Project
 from backendkit.state import STATE_PATH
 from backendkit.templates import get_template
@@ -56,7 +55,7 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
             )
     resources = [*recorded.resources, spec]
     config = project.config({"resources": resources})
-    migrations = {**project.migrations(), spec.name: _next_migration(project, spec.name)}
+    migrations = {**project.migrations(), spec.name: _next_migration(project, spec.names.plural)}
     files = render_resource(config, migrations, template, spec.name)
     clashes = sorted(f.path for f in files if (project.root / f.path).exists())
     if clashes:
@@ -75,13 +74,13 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
     return Addition(resource=spec, files=files)
 
 
-def _next_migration(project: Project, name: str) -> tuple[str, str | None]:
+def _next_migration(project: Project, table: str) -> tuple[str, str | None]:
     """A new revision id after the project's current head."""
     versions = project.root / VERSIONS_DIR
     head = head_revision(versions) if versions.is_dir() else None
     taken = {r.revision for r in read_revisions(versions)} if versions.is_dir() else set()
     number = len(project.state.resources) + 1
-    while (revision := f"{number:04d}_create_{plural(name)}") in taken:
+    while (revision := f"{number:04d}_create_{table}") in taken:
         number += 1
     recorded = [r.migration.revision for r in project.state.resources]
     return revision, head or (recorded[-1] if recorded else INITIAL_REVISION)

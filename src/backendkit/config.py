@@ -6,8 +6,16 @@ from typing import Any, Literal
 
 from backendkit.actions import ActionSpec, check_actions
 from backendkit.fields import FieldSpec, parse_field, parse_fields, split_fields
-from backendkit.naming import ResourceNames, validate_resource_name, validate_service_name
+from backendkit.naming import (
+    ResourceNames,
+    json_key,
+    pascal,
+    validate_plural,
+    validate_resource_name,
+    validate_service_name,
+)
 from backendkit.records import FrozenRecord
+from backendkit.reserved import RESOURCE_CLASS_SUFFIXES, TEMPLATE_IMPORTED_NAMES, TEMPLATE_TABLES
 
 Database = Literal["sqlite", "postgres"]
 Auth = Literal["jwt", "none"]
@@ -25,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "deploy": ("docker", "k8s"),
     "ci": "github",
 }
+DEFAULT_FIELDS = "name:str"
 USER_FIELDS = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
 # With --auth jwt a `user` resource is also the account people sign in with: these columns
 # (name: type, and what an enum must offer) are what sign-in, roles and /users/me rely on.
@@ -44,17 +53,21 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
     owned: bool = False
     soft_delete: bool = False
     actions: tuple[ActionSpec, ...] = ()
+    # Its plural (table and path) when the English one is not what the user wants.
+    plural: str | None = None
 
     @classmethod
     def prepare(cls, data: Any) -> Any:
-        """Accept the command-line field syntax: one string, or a list of tokens."""
+        """Accept the command-line field syntax: one string, or a list of tokens.
+
+        A resource declared without fields gets ``name:str``, as on the command line: the
+        generated code needs at least one.
+        """
         if not isinstance(data, dict):
             return data
         if isinstance(data.get("actions"), list | tuple):
             data = {**data, "actions": [ActionSpec.prepare(a) for a in data["actions"]]}
-        if "fields" not in data:
-            return data
-        value = data["fields"]
+        value = data.get("fields") or DEFAULT_FIELDS
         if isinstance(value, str):
             value = tuple(parse_fields(split_fields(value)))
         elif isinstance(value, list | tuple):
@@ -63,6 +76,8 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         validate_resource_name(self.name)
+        if self.plural is not None:
+            validate_plural(self.name, self.plural)
         self._unique_columns()
         self._refs_supported()
         check_actions(self.name, self.actions, parents=[f.ref for f in self.refs if f.ref])
@@ -72,6 +87,21 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
             raise ValueError(f"fields of {self.name!r} repeat: {', '.join(duplicates)}")
+        keys = [json_key(c) for c in columns]
+        same_key = sorted({c for c, k in zip(columns, keys, strict=True) if keys.count(k) > 1})
+        if same_key:
+            raise ValueError(
+                f"fields of {self.name!r} share a JSON key: {', '.join(same_key)} are all "
+                f"{json_key(same_key[0])!r}"
+            )
+        generated = {self.names.class_name + suffix for suffix in RESOURCE_CLASS_SUFFIXES}
+        for field in self.fields:
+            enum_class = self.names.class_name + pascal(field.name)
+            if field.type == "enum" and enum_class in generated | TEMPLATE_IMPORTED_NAMES:
+                raise ValueError(
+                    f"field {field.to_token()!r}: its enum class {enum_class} would replace "
+                    f"the generated {enum_class}; name the field differently"
+                )
 
     def _refs_supported(self) -> None:
         parents: set[str] = set()
@@ -98,7 +128,7 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
 
     @property
     def names(self) -> ResourceNames:
-        return ResourceNames(self.name)
+        return ResourceNames(self.name, self.plural)
 
     @classmethod
     def with_default_fields(cls, name: str) -> ResourceSpec:
@@ -155,7 +185,13 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
         clashes = sorted({t for t in tables if tables.count(t) > 1})
         if clashes:
             raise ValueError(f"resources share a table name: {', '.join(clashes)}")
+        taken = TEMPLATE_TABLES.get(self.auth, frozenset())
         for resource in self.resources:
+            if resource.names.plural in taken:
+                raise ValueError(
+                    f"resource {resource.name!r}: --auth {self.auth} has a table "
+                    f"{resource.names.plural!r} of its own; name the resource differently"
+                )
             if resource.name == "user" and self.auth == "jwt":
                 _check_auth_user(resource)
             if resource.owned and "owner_id" in {f.column for f in resource.fields}:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import shlex
 import uuid
@@ -13,6 +14,7 @@ from typing import Any, Literal, get_args
 from backendkit.errors import UsageError
 from backendkit.naming import validate_field_name, validate_resource_name
 from backendkit.records import FrozenRecord
+from backendkit.reserved import reserved_field_reason
 
 FieldType = Literal[
     "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid",
@@ -20,13 +22,23 @@ FieldType = Literal[
 ]  # fmt: skip
 FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 MODIFIERS = ("unique", "index", "optional")
-# Columns every table already has; a field may not redefine them.
-IMPLICIT_COLUMNS = frozenset({"id", "created_at", "updated_at", "deleted_at", "owner_id"})
+# What the generated columns hold: a default beyond them would fail at insert (or round).
+INT_RANGES = {"int": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
+EMAIL_LENGTH = 320
+URL_LENGTH = 2048
+# The same rule as the generated service's HttpUrlStr: an absolute http(s) URL.
+_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00]+[^\s\x00]*")
+# A plain address (local@domain.tld) that any email validator accepts.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
+)
 
 DEFAULT_STR_LENGTH = 255
 DEFAULT_DECIMAL = (10, 2)
-_TOKEN = re.compile(r"^(?P<name>[^:=()]*):(?P<type>[a-z]+)(?:\((?P<args>[^()]*)\))?(?P<rest>.*)$")
-_ENUM_VALUE = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOKEN = re.compile(
+    r"(?P<name>[^:=()]*):(?P<type>[a-z]+)(?:\((?P<args>[^()]*)\))?(?P<rest>.*)", re.DOTALL
+)
+_ENUM_VALUE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class FieldSpec(FrozenRecord, frozen=True, kw_only=True):
@@ -100,7 +112,7 @@ def parse_fields(tokens: Iterable[str]) -> list[FieldSpec]:
 
 def parse_field(token: str) -> FieldSpec:
     """Parse one ``name:type[(args)][:modifier...][=default]`` token."""
-    match = _TOKEN.match(token)
+    match = _TOKEN.fullmatch(token)
     if not match:
         raise UsageError(
             f"invalid field {token!r}: expected name:type[(args)][:modifier...][=default], "
@@ -111,8 +123,8 @@ def parse_field(token: str) -> FieldSpec:
         validate_field_name(name)
     except UsageError as exc:
         raise UsageError(f"field {token!r}: {exc}") from None
-    if name in IMPLICIT_COLUMNS:
-        raise UsageError(f"field {token!r}: {name!r} is added to every table automatically")
+    if reason := reserved_field_reason(name):
+        raise UsageError(f"field {token!r}: {name!r} is reserved: {reason}")
     if type_ not in FIELD_TYPES:
         raise UsageError(
             f"field {token!r}: unknown type {type_!r}; valid types: {', '.join(FIELD_TYPES)}"
@@ -160,7 +172,7 @@ def _type_arguments(token: str, type_: str, args: str | None) -> dict[str, Any]:
             "0 <= scale <= precision, e.g. decimal(10,2)"
         )
     if type_ == "enum":
-        if not parts or not all(_ENUM_VALUE.match(p) for p in parts):
+        if not parts or not all(_ENUM_VALUE.fullmatch(p) for p in parts):
             raise UsageError(
                 f"field {token!r}: enum takes lowercase identifiers, e.g. enum(draft,active)"
             )
@@ -181,32 +193,33 @@ def _type_arguments(token: str, type_: str, args: str | None) -> dict[str, Any]:
 
 
 def _parse_default(token: str, values: dict[str, Any], raw: str) -> Any:
-    """Turn the text after '=' into a value of the field's type."""
+    """Turn the text after '=' into a value of the field's type that its column can hold."""
     type_ = values["type"]
     invalid = UsageError(f"field {token!r}: default {raw!r} is not a valid {type_}")
     if type_ in {"str", "text", "email", "url"}:
-        length = values.get("length", DEFAULT_STR_LENGTH)
-        if type_ == "str" and len(raw) > length:
-            raise UsageError(f"field {token!r}: default is longer than {length} characters")
-        return raw
+        return _text_default(token, type_, values.get("length", DEFAULT_STR_LENGTH), raw)
     if type_ in {"int", "bigint"}:
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise invalid from None
+        low, high = INT_RANGES[type_]
+        if not low <= number <= high:
+            raise UsageError(
+                f"field {token!r}: default {raw!r} does not fit the {type_} column "
+                f"({low} to {high})"
+            )
+        return number
     if type_ == "float":
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
             raise invalid from None
-    if type_ == "decimal":
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise invalid from None
-        if not value.is_finite():
-            raise invalid
+        if not math.isfinite(value):
+            raise UsageError(f"field {token!r}: default {raw!r} is not a finite number")
         return value
+    if type_ == "decimal":
+        return _decimal_default(token, values, raw)
     if type_ == "bool":
         lowered = raw.lower()
         if lowered in {"true", "1", "yes"}:
@@ -231,6 +244,48 @@ def _parse_default(token: str, values: dict[str, Any], raw: str) -> Any:
         except ValueError:
             raise invalid from None
     raise UsageError(f"field {token!r}: a {type_} field cannot have a default")
+
+
+def _text_default(token: str, type_: str, length: int, raw: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise UsageError(f"field {token!r}: a default cannot hold control characters")
+    limit = {"str": length, "email": EMAIL_LENGTH, "url": URL_LENGTH}.get(type_)
+    if limit is not None and len(raw) > limit:
+        raise UsageError(f"field {token!r}: default is longer than {limit} characters")
+    if type_ == "email" and not _EMAIL.fullmatch(raw):
+        raise UsageError(
+            f"field {token!r}: default {raw!r} is not an email address (e.g. team@example.com)"
+        )
+    if type_ == "url" and not _URL.fullmatch(raw):
+        raise UsageError(
+            f"field {token!r}: default {raw!r} is not an absolute http(s) URL "
+            "(e.g. https://example.com)"
+        )
+    return raw
+
+
+def _decimal_default(token: str, values: dict[str, Any], raw: str) -> Decimal:
+    invalid = UsageError(f"field {token!r}: default {raw!r} is not a valid decimal")
+    try:
+        value = Decimal(raw)
+    except (InvalidOperation, ValueError):
+        raise invalid from None
+    if not value.is_finite():
+        raise invalid
+    precision, scale = values.get("precision"), values.get("scale")
+    if precision is None or scale is None:
+        precision, scale = DEFAULT_DECIMAL
+    _, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    places = max(0, -exponent)
+    whole = max(0, len(digits) + exponent)
+    if places > scale or whole > precision - scale:
+        raise UsageError(
+            f"field {token!r}: default {raw!r} does not fit decimal({precision},{scale}) "
+            f"(at most {precision - scale} digits before the point and {scale} after)"
+        )
+    # Written out in full (1E+2 is 100), as the generated code and the SQL default spell it.
+    return Decimal(format(value, "f"))
 
 
 def _format_default(value: Any) -> str:

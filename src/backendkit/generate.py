@@ -15,7 +15,7 @@ from backendkit.context import INITIAL_REVISION, ResourceView, service_context
 from backendkit.engine import RenderedFile, Template, write_tree
 from backendkit.errors import TargetExistsError
 from backendkit.migrations import VERSIONS_DIR
-from backendkit.naming import plural
+from backendkit.naming import ResourceNames
 from backendkit.state import (
     STATE_PATH,
     ActionRecord,
@@ -55,7 +55,7 @@ def new_service(
     if target.is_dir() and any(target.iterdir()) and not force:
         raise TargetExistsError(f"{target} exists and is not empty (use --force to write into it)")
     template = template or get_template()
-    migrations = sequential_migrations([r.name for r in config.resources])
+    migrations = sequential_migrations([r.names for r in config.resources])
     files = render_service(config, migrations, template, secret_key=secrets.token_urlsafe(48))
     state = build_state(config, migrations, template, files)
     # A local file that already exists (the developer's .env) is theirs: never replaced.
@@ -68,13 +68,13 @@ def new_service(
     return Generation(target=target, files=to_write, state=state, skipped=skipped)
 
 
-def sequential_migrations(names: list[str]) -> dict[str, tuple[str, str | None]]:
+def sequential_migrations(names: list[ResourceNames]) -> dict[str, tuple[str, str | None]]:
     """Revision ids for resources created together: a chain after the initial revision."""
     chain: dict[str, tuple[str, str | None]] = {}
     previous = INITIAL_REVISION
     for number, name in enumerate(names, start=1):
-        revision = f"{number:04d}_create_{plural(name)}"
-        chain[name] = (revision, previous)
+        revision = f"{number:04d}_create_{name.plural}"
+        chain[name.singular] = (revision, previous)
         previous = revision
     return chain
 
@@ -160,6 +160,7 @@ def build_state(
                 fields=[f.to_token() for f in r.fields],
                 owned=r.owned,
                 soft_delete=r.soft_delete,
+                plural=r.plural,
                 migration=Migration(
                     revision=migrations[r.name][0],
                     down_revision=migrations[r.name][1],

@@ -40,7 +40,7 @@ class Project:
             **self.state.answers,
             "resources": [
                 {"name": r.name, "fields": r.fields, "owned": r.owned,
-                 "soft_delete": r.soft_delete,
+                 "soft_delete": r.soft_delete, "plural": r.plural,
                  "actions": [{"name": a.name, "body": a.body} for a in r.actions]}
                 for r in self.state.resources
             ],
@@ -59,7 +59,8 @@ class Project:
         return {
             r.name: build_resource(
                 {"name": r.name, "fields": r.migration.fields, "owned": r.owned,
-                 "soft_delete": r.soft_delete}
+                 "soft_delete": r.soft_delete, "plural": r.plural,
+                 "actions": [{"name": a.name, "body": a.body} for a in r.actions]}
             )
             for r in self.state.resources
             if r.migration.fields is not None

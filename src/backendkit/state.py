@@ -61,6 +61,7 @@ class ResourceRecord(Record, kw_only=True):
     fields: list[str]
     owned: bool = False
     soft_delete: bool = False
+    plural: str | None = None
     migration: Migration
     # Absent from state files written before actions existed, and when there are none.
     actions: list[ActionRecord] = msgspec.field(default_factory=list)
@@ -95,6 +96,8 @@ class ProjectState(Record, kw_only=True):
         for resource in data["resources"]:
             if not resource["actions"]:
                 del resource["actions"]
+            if resource.get("plural") is None:  # recorded only when declared
+                resource.pop("plural", None)
         body = yaml.dump(
             data, Dumper=YAML_DUMPER, sort_keys=False, default_flow_style=None, width=100
         )

@@ -55,7 +55,7 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Project]
             config = ServiceConfig.model_validate(values)
             root = tmp_path_factory.mktemp("deploy") / SERVICE_NAME
             new_service(config, root)
-            migrations = sequential_migrations([r.name for r in config.resources])
+            migrations = sequential_migrations([r.names for r in config.resources])
             context = service_context(config, migrations, template_version="", secret_key="")
             made[key] = Project(root, config, context)
         return made[key]

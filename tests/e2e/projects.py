@@ -168,6 +168,36 @@ PROJECTS: dict[str, ProjectSpec] = {
         invalid={"name": "", "colour": "red"},
         invalid_fields=("name", "colour"),
     ),
+    # Ordinary names that sit close to reserved ones: digits in field, resource and ref column
+    # names (sorted and paged by), words such as data, type, status and order, a json field
+    # (no equality filter: asking for one is a 400), and an irregular plural (/criteria).
+    "svc26": ProjectSpec(
+        args=(
+            "svc26",
+            "--crud",
+            "--auth",
+            "none",
+            "--fields",
+            "line1:str data:str type:str(20) status:enum(open,closed)=open order:int "
+            "address_line2:str:optional attributes:json:optional",
+        ),
+        then=(
+            (
+                "add",
+                "resource",
+                "criterion",
+                "svc26:ref(svc26)",
+                "line1:str",
+                "weight2:decimal(4,2)=12.5",
+                "note:text:optional",
+            ),
+        ),
+        collection="/api/v1/svc26s",
+        valid={"line1": "1 Main St", "data": "d", "type": "home", "order": 1},
+        unique_field=None,
+        invalid={"order": "first", "status": "gone"},
+        invalid_fields=("order", "status"),
+    ),
 }
 
 # Variables of the machine running the tests that must not steer a generated project.

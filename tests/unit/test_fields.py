@@ -70,7 +70,7 @@ def test_round_trips_through_its_token(token: str) -> None:
         ("title:str:uniq", "unknown modifier 'uniq'; valid modifiers: unique, index, optional"),
         ("Title:str", "invalid field name"),
         ("class:str", "Python keyword"),
-        ("id:uuid", "added to every table"),
+        ("id:uuid", "every table has this column already"),
         ("s:enum()", "enum takes lowercase identifiers"),
         ("s:enum(a,a)", "repeat"),
         ("s:enum(a,b)=c", "not one of a, b"),

@@ -57,7 +57,7 @@ def test_invalid_service_names(name: str) -> None:
         ("9lives", "lowercase identifier"),
         ("../evil", "lowercase identifier"),
         ("book-club", "lowercase identifier"),
-        ("app", "reserved for the service's own packages"),
+        ("app", "reserved for the service's own modules and packages"),
         ("a", "its table 'as' is an SQL keyword"),
         ("users", "singular"),
         ("match", "Python keyword"),

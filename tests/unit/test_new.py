@@ -96,7 +96,7 @@ def test_project_files_do_not_depend_on_the_resources() -> None:
     )
     renders = []
     for config in (bare, full):
-        migrations = sequential_migrations([r.name for r in config.resources])
+        migrations = sequential_migrations([r.names for r in config.resources])
         context = service_context(config, migrations, template_version="x", secret_key="s")
         renders.append({f.path: f.content for f in template.render(PROJECT_SUBDIRECTORY, context)})
     assert renders[0] == renders[1]

@@ -28,6 +28,7 @@ def run_new(
     name: str,
     crud: bool,
     field_tokens: list[str],
+    plural: str | None = None,
     fields: str | None,
     flags: dict[str, Any],
     config_file: Path | None,
@@ -46,8 +47,13 @@ def run_new(
     tokens = split_field_arguments(field_tokens) + (split_fields(fields) if fields else [])
     if tokens and not crud:
         raise UsageError("fields need a resource: add --crud (or use 'backendkit add resource')")
+    if plural is not None and not crud:
+        raise UsageError("--plural names the --crud resource's plural: add --crud")
     if crud:
-        values["resources"] = [_first_resource(name, tokens), *values.get("resources", [])]
+        first = _first_resource(name, tokens)
+        if plural is not None:
+            first["plural"] = plural
+        values["resources"] = [first, *values.get("resources", [])]
     for key in prompt_for:
         if key not in values:
             values[key] = _prompt(key)
@@ -107,7 +113,12 @@ def _report(config: ServiceConfig, generation: Generation, *, dry_run: bool) -> 
     for path in generation.skipped:
         out.line(f"  kept your existing {path}")
     if not dry_run:
-        out.line(f"\nNext:\n  cd {generation.target}\n  {SETUP_HINT}")
+        steps = [f"cd {generation.target}", SETUP_HINT]
+        if config.db == "postgres":
+            # Its DATABASE_URL names a database of its own, which must exist before migrating.
+            database = config.name.replace("-", "_")
+            steps.insert(1, f"createdb -h localhost -U postgres {database}")
+        out.line("\nNext:\n" + "\n".join(f"  {step}" for step in steps))
         for resource in config.resources:
             if resource.name != "user" and [f.name for f in resource.fields] == ["name"]:
                 out.line(

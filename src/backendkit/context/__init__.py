@@ -29,7 +29,11 @@ def service_context(
     secret_key: str,
 ) -> dict[str, Any]:
     """The context every file of the project is rendered with."""
-    resources = [ResourceView(spec, *migrations[spec.name]) for spec in config.resources]
+    plurals = tuple((r.name, r.plural) for r in config.resources if r.plural)
+    resources = [
+        ResourceView(spec, *migrations[spec.name], declared_plurals=plurals)
+        for spec in config.resources
+    ]
     slug = config.name.replace("-", "_")
     return {
         **config.answers(),

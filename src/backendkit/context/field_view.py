@@ -47,6 +47,8 @@ class FieldView:
     resource: ResourceNames
     # Unique fields of a soft-deleted resource are unique among the rows not deleted.
     soft_delete: bool = False
+    # The plural the parent of a ref declared, if it declared one.
+    parent_plural: str | None = None
 
     @property
     def name(self) -> str:
@@ -81,7 +83,7 @@ class FieldView:
     @property
     def parent(self) -> ResourceNames | None:
         """The resource a ref points at (None for other types)."""
-        return ResourceNames(self.spec.ref) if self.spec.ref else None
+        return ResourceNames(self.spec.ref, self.parent_plural) if self.spec.ref else None
 
     @property
     def foreign_key(self) -> str:

@@ -23,6 +23,8 @@ class ResourceView:
     spec: ResourceSpec
     revision: str
     down_revision: str | None
+    # Plurals other resources declared (name -> plural): refs to them use their tables.
+    declared_plurals: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def names(self) -> ResourceNames:
@@ -57,7 +59,11 @@ class ResourceView:
 
     @cached_property
     def fields(self) -> list[FieldView]:
-        return [FieldView(spec, self.names, self.spec.soft_delete) for spec in self.spec.fields]
+        plurals = dict(self.declared_plurals)
+        return [
+            FieldView(spec, self.names, self.spec.soft_delete, plurals.get(spec.ref or ""))
+            for spec in self.spec.fields
+        ]
 
     @property
     def enum_fields(self) -> list[FieldView]:

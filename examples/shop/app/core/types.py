@@ -23,7 +23,8 @@ from pydantic_core import core_schema
 from sqlalchemy.dialects.postgresql import JSONB
 
 # PostgreSQL rejects NUL in text; refusing it at the edge keeps that a 400, not a 500.
-PlainStr = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+NO_NUL_PATTERN = r"^[^\x00]*$"
+PlainStr = Annotated[str, StringConstraints(pattern=NO_NUL_PATTERN)]
 # Integers the columns can hold (INTEGER, BIGINT): larger ones are a 400, not a 500.
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
@@ -32,9 +33,13 @@ JsonVariant = sa.JSON().with_variant(JSONB(), "postgresql")
 
 # An absolute http(s) URL, stored exactly as sent. A pattern rather than pydantic's HttpUrl
 # (which rewrites the value) so that the OpenAPI schema states the whole rule.
-HttpUrlStr = Annotated[
-    str, StringConstraints(pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00]+[^\s\x00]*$")
-]
+HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00]+[^\s\x00]*$"
+HttpUrlStr = Annotated[str, StringConstraints(pattern=HTTP_URL_PATTERN)]
+# What a value that misses each pattern is told (a raw regex helps no client).
+PATTERN_MESSAGES = {
+    NO_NUL_PATTERN: "must not contain NUL characters",
+    HTTP_URL_PATTERN: "must be an absolute http(s) URL, e.g. https://example.com/page",
+}
 
 
 def _has_nul(value: object) -> bool:

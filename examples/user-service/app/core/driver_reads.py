@@ -76,7 +76,14 @@ def _read_pooled(
     A pool connection, not a Connection: its set-up and close cost as much as the read. The
     pool's own errors and timeouts surface here, as they would on Core.
     """
-    pooled = engine.sync_engine.raw_connection()
+    try:
+        pooled = engine.sync_engine.raw_connection()
+    except sa.exc.TimeoutError:
+        raise
+    except Exception:
+        # A connection that cannot be made (no such database, server down): Core tries again
+        # and reports it its own way, a 503.
+        return None
     try:
         read = read_through_driver(
             pooled.driver_connection, engine.dialect, query, parameters, first_only=first_only

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, compile_path
 
 from app.core.schemas import ErrorBody, ErrorDetail, ErrorEnvelope
+from app.core.types import PATTERN_MESSAGES
 
 logger = logging.getLogger("app.errors")
 
@@ -107,9 +108,16 @@ async def _app_error(_: Request, exc: AppError) -> JSONResponse:
     return error_response(exc.status_code, exc.code, exc.message, exc.details)
 
 
+def _message(error: Mapping[str, Any]) -> str:
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        return PATTERN_MESSAGES.get(pattern, "has an invalid format")
+    return str(error.get("msg", ""))
+
+
 async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     details = [
-        ErrorDetail(field=_field_name(error.get("loc", ())), message=str(error.get("msg", "")))
+        ErrorDetail(field=_field_name(error.get("loc", ())), message=_message(error))
         for error in exc.errors()
     ]
     return error_response(400, "VALIDATION_ERROR", "The request is not valid", details)
@@ -183,8 +191,22 @@ async def _dependency_down(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# SQLSTATEs of a database that cannot be used at all (class 08: connection exceptions; no
+# such database; login refused; starting up or shutting down; too many connections).
+_UNAVAILABLE_STATES = frozenset({"3D000", "28000", "28P01", "57P01", "57P02", "57P03", "53300"})
+
+
+def _database_unavailable(exc: DBAPIError) -> bool:
+    state = str(getattr(exc.orig, "sqlstate", None) or "")
+    return state.startswith("08") or state in _UNAVAILABLE_STATES
+
+
 async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
-    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+    if (
+        exc.connection_invalidated
+        or isinstance(exc, OperationalError | InterfaceError)
+        or _database_unavailable(exc)
+    ):
         return await _dependency_down(request, exc)
     logger.error("database error", exc_info=exc)
     return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred")

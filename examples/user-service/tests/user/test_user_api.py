@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from pydantic.alias_generators import to_camel
 
 from tests.user.factories import (
     COLLECTION,
@@ -136,7 +137,7 @@ async def test_newest_first_by_default_and_sort_ascending(client: AsyncClient) -
 @pytest.mark.parametrize("column", SORTABLE)
 async def test_sort_by_each_sortable_column(client: AsyncClient, column: str) -> None:
     await create_item(client)
-    for sort in (column, f"-{column}"):
+    for sort in (column, f"-{column}", to_camel(column), f"-{to_camel(column)}"):
         response = await client.get(COLLECTION, params={"sort": sort})
         assert response.status_code == 200, response.text
 
@@ -145,6 +146,14 @@ async def test_sort_by_undeclared_column_is_400(client: AsyncClient) -> None:
     response = await client.get(COLLECTION, params={"sort": "-no_such_column"})
     assert response.status_code == 400
     assert error_fields(response.json()) == ["sort"]
+
+
+async def test_unknown_query_parameter_is_400_naming_it(client: AsyncClient) -> None:
+    await create_item(client)
+    response = await client.get(COLLECTION, params={"bogus": "1"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert error_fields(response.json()) == ["bogus"]
 
 
 @pytest.mark.parametrize("key", FILTERS)
@@ -260,6 +269,8 @@ async def test_invalid_value_is_400_naming_the_field(
     body = response.json()
     assert body["error"]["code"] == "VALIDATION_ERROR"
     assert error_fields(body) == [key]
+    # Said in words: a client is never shown a raw regular expression.
+    assert "pattern" not in body["error"]["details"][0]["message"]
 
 
 @pytest.mark.parametrize("key", REQUIRED)

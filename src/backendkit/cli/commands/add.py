@@ -34,6 +34,9 @@ def resource(
     fields: str | None = typer.Option(None, "--fields", help="Fields in one string."),
     owned: bool = typer.Option(False, "--owned", help="Rows belong to the user who made them."),
     soft_delete: bool = typer.Option(False, "--soft-delete", help="DELETE sets deleted_at."),
+    plural: str | None = typer.Option(
+        None, "--plural", help="Its plural (table and path) when English gets it wrong."
+    ),
     path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the files; write nothing."),
 ) -> None:
@@ -47,7 +50,13 @@ def resource(
     project = Project.find(path)
     tokens = split_field_arguments(field_tokens or []) + (split_fields(fields) if fields else [])
     spec = build_resource(
-        {"name": name, "fields": tokens or "name:str", "owned": owned, "soft_delete": soft_delete}
+        {
+            "name": name,
+            "fields": tokens or "name:str",
+            "owned": owned,
+            "soft_delete": soft_delete,
+            "plural": plural,
+        }
     )
     addition = add_resource(project, spec, dry_run=dry_run)
     out = console()

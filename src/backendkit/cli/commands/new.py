@@ -30,6 +30,9 @@ def new(
         None, metavar="[FIELD]...", help="Fields of the first resource (with --crud)."
     ),
     crud: bool = typer.Option(False, "--crud", help="Make NAME the service's first resource."),
+    plural: str | None = typer.Option(
+        None, "--plural", help="The --crud resource's plural (table, path), e.g. criteria."
+    ),
     fields: str | None = typer.Option(
         None, "--fields", help='Fields in one string: "title:str(80) done:bool=false".'
     ),
@@ -55,6 +58,7 @@ def new(
     run_new(
         name=name,
         crud=crud,
+        plural=plural,
         field_tokens=list(field_tokens or []),
         fields=fields,
         flags={k: v for k, v in values.items() if v is not None},

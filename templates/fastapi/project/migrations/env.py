@@ -14,6 +14,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.autogenerate.render import render_op
 from alembic.operations import ops
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import conv
 
 from app.core.config import get_settings
@@ -281,8 +282,19 @@ def _run_sync(connection: Connection) -> None:
 async def run_online() -> None:
     engine = create_engine(database_url(), pool_size=1)
     try:
-        async with engine.connect() as connection:
+        try:
+            connection = await engine.connect()
+        except (DBAPIError, OSError) as exc:
+            # One line, not a traceback: the usual cause is a database not created yet.
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise SystemExit(
+                f"cannot connect to the database: {reason} "
+                "(create it, e.g. createdb <name>, or set DATABASE_URL)"
+            ) from None
+        try:
             await connection.run_sync(_run_sync)
+        finally:
+            await connection.close()
     finally:
         await engine.dispose()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from pydantic import Field
-from pydantic.alias_generators import to_snake
+from pydantic import ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from app.core.errors import BadRequestError
 from app.core.schemas import CamelModel, ErrorDetail, Pagination
@@ -41,6 +42,9 @@ class PageParams:
 
 class ListQuery(CamelModel):
     """The query of a list endpoint; each resource adds its equality filters."""
+
+    # A mistyped filter is a 400 naming it, never the whole list unfiltered.
+    model_config = ConfigDict(extra="forbid")
 
     page: int = Field(default=1, ge=1, le=MAX_PAGE, description="1-based page number")
     limit: int = Field(
@@ -77,14 +81,21 @@ class SortKey:
     descending: bool
 
 
+@lru_cache(maxsize=256)
+def _spellings(allowed: tuple[str, ...]) -> dict[str, str]:
+    """Each ALLOWED column by its own name and by its JSON key (line_2 and line2 alike)."""
+    return {**{to_camel(column): column for column in allowed}, **{c: c for c in allowed}}
+
+
 def parse_sort(value: str | None, allowed: Collection[str], default: str) -> list[SortKey]:
     """Parse ``?sort=-created_at,name`` against the ALLOWED columns (camelCase accepted too)."""
+    spellings = _spellings(tuple(allowed))
     keys: list[SortKey] = []
     for raw in (value or default).split(","):
         item = raw.strip()
         descending = item.startswith("-")
-        column = to_snake(item.lstrip("-+"))
-        if column not in allowed:
+        column = spellings.get(item.lstrip("-+"))
+        if column is None:
             choices = ", ".join(sorted(allowed))
             raise BadRequestError(
                 "The request is not valid",
