@@ -18,6 +18,9 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # Deep offsets are slow and can overflow; nobody pages this far by hand.
 MAX_PAGE = 100_000
+# Offset pages count the matching rows up to this many, no further: a count reads every row
+# it counts, and page 1 of a large table must not read the table (docs/resources.md).
+COUNT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,9 @@ class PageParams:
     def offset(self) -> int:
         return (self.page - 1) * self.limit
 
-    def describe(self, total: int) -> Pagination:
+    def describe(self, total: int, *, has_more: bool, exact: bool) -> Pagination:
         return Pagination(
-            page=self.page,
-            limit=self.limit,
-            total=total,
-            has_more=self.offset + self.limit < total,
+            page=self.page, limit=self.limit, total=total, has_more=has_more, total_is_exact=exact
         )
 
 

@@ -62,8 +62,16 @@ class Pagination(CamelModel):
 
     page: int
     limit: int
-    total: int
-    has_more: bool
+    total: int = Field(
+        description=(
+            "How many items match: exact when totalIsExact is true, otherwise a lower bound "
+            "(at least this many; large lists are not counted to the end)"
+        )
+    )
+    has_more: bool = Field(description="Whether a later page has items")
+    total_is_exact: bool = Field(
+        default=True, description="False when total is a lower bound rather than the count"
+    )
 
 
 class CursorPagination(CamelModel):

@@ -11,6 +11,7 @@ import pytest
 from httpx import AsyncClient
 from pydantic.alias_generators import to_camel
 
+from app.product.repository import ProductRepository
 from tests.product.factories import (
     COLLECTION,
     create_product as create_item,
@@ -42,6 +43,10 @@ INVALID_VALUES: list[tuple[str, Any]] = [
 FILTERS: list[str] = ["categoryId", "name", "sku", "price", "inStock"]
 TYPED_FILTERS: list[str] = ["categoryId", "price", "inStock"]
 SORTABLE: list[str] = ["category_id", "created_at", "name", "price", "sku", "updated_at"]
+
+
+# Lists this small are counted to the end.
+EXACT = {"totalIsExact": True}
 
 
 def query_value(value: Any) -> str:
@@ -99,15 +104,39 @@ async def test_list_paginates(client: AsyncClient) -> None:
         await create_item(client)
     first = (await client.get(COLLECTION, params={"limit": 2})).json()
     assert len(first["data"]) == 2
-    assert first["pagination"] == {"page": 1, "limit": 2, "total": 3, "hasMore": True}
+    assert first["pagination"] == {"page": 1, "limit": 2, "total": 3, "hasMore": True, **EXACT}
     second = (await client.get(COLLECTION, params={"limit": 2, "page": 2})).json()
     assert len(second["data"]) == 1
-    assert second["pagination"] == {"page": 2, "limit": 2, "total": 3, "hasMore": False}
+    assert second["pagination"] == {"page": 2, "limit": 2, "total": 3, "hasMore": False, **EXACT}
     assert len({item["id"] for item in first["data"] + second["data"]}) == 3
     # Past the end: no rows to carry the count, which is still the list's.
     past = (await client.get(COLLECTION, params={"limit": 2, "page": 5})).json()
     assert past["data"] == []
-    assert past["pagination"] == {"page": 5, "limit": 2, "total": 3, "hasMore": False}
+    assert past["pagination"] == {"page": 5, "limit": 2, "total": 3, "hasMore": False, **EXACT}
+
+
+async def test_list_total_is_a_lower_bound_past_the_count_limit(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ProductRepository, "count_limit", 2)
+    for _ in range(4):
+        await create_item(client)
+
+    async def counted(page: int, limit: int) -> tuple[int, bool, bool]:
+        """The page's total, hasMore and totalIsExact."""
+        response = await client.get(COLLECTION, params={"page": page, "limit": limit})
+        assert response.status_code == 200, response.text
+        pagination = response.json()["pagination"]
+        assert (pagination["page"], pagination["limit"]) == (page, limit)
+        return pagination["total"], pagination["hasMore"], pagination["totalIsExact"]
+
+    # Counted up to the limit and one row more: at least 3.
+    assert await counted(1, 1) == (3, True, False)
+    # Past the limit, not counted: the rows before the page, on it, and the one after it.
+    assert await counted(3, 1) == (4, True, False)
+    # The last page knows the total, and so does a page past the end (counted to its offset).
+    assert await counted(2, 3) == (4, False, True)
+    assert await counted(9, 1) == (4, False, True)
 
 
 async def test_limit_is_capped_at_100(client: AsyncClient) -> None:

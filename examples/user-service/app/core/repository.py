@@ -17,7 +17,7 @@ from app.core.database import Database
 from app.core.driver_reads import read_all, read_one
 from app.core.errors import BadRequestError, BusinessRuleError, ConflictError
 from app.core.models import Entity, SoftDeletable
-from app.core.pagination import ListQuery, PageParams, SortKey, parse_sort
+from app.core.pagination import COUNT_LIMIT, ListQuery, PageParams, SortKey, parse_sort
 from app.core.schemas import CursorPagination, ErrorDetail, Pagination
 from app.core.types import utcnow
 
@@ -38,8 +38,6 @@ class OwnerScope:
 EVERY_OWNER = OwnerScope(None)
 
 
-# The window count each page row carries: the list's total in the page's own statement.
-_TOTAL = "_total"
 # Bound parameter names of a page's equality filters (column names are identifiers).
 _FILTER = "filter_"
 
@@ -113,17 +111,43 @@ def _page_statement(
 
     Filter values, the owner, the offset and the limit are parameters, so requests of one
     shape share one statement, compiled once (driver_reads.py). Bounded: ``?sort=`` and
-    filters can take many shapes.
+    filters can take many shapes. No count in it: a count over the window (``count(*) OVER
+    ()``) reads every matching row, page 1 included.
     """
-    conditions = [getattr(model, column) == sa.bindparam(_FILTER + column) for column in filtered]
-    conditions.extend(_visible_rows(model, owner_column, sa.bindparam("owner_id")))
     return (
-        sa.select(model.__table__, sa.func.count().over().label(_TOTAL))
-        .where(*conditions)
+        sa.select(model.__table__)
+        .where(*_page_conditions(model, owner_column, filtered))
         .order_by(*_order_by(model, sort))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
         .limit(sa.bindparam("limit", type_=sa.Integer()))
     )
+
+
+@lru_cache(maxsize=256)
+def _count_statement(
+    model: type[Entity], owner_column: str | None, filtered: tuple[str, ...]
+) -> sa.Select[Any]:
+    """How many rows match, counted up to the ``bound`` parameter and no further.
+
+    The LIMIT inside stops the scan at the bound, so a count costs at most ``bound`` rows
+    whatever the table's size.
+    """
+    matching = (
+        sa.select(sa.literal_column("1"))
+        .select_from(model.__table__)
+        .where(*_page_conditions(model, owner_column, filtered))
+        .limit(sa.bindparam("bound", type_=sa.Integer()))
+        .subquery("matching")
+    )
+    return sa.select(sa.func.count().label("total")).select_from(matching)
+
+
+def _page_conditions(
+    model: type[Entity], owner_column: str | None, filtered: tuple[str, ...]
+) -> list[sa.ColumnElement[bool]]:
+    conditions = [getattr(model, column) == sa.bindparam(_FILTER + column) for column in filtered]
+    conditions.extend(_visible_rows(model, owner_column, sa.bindparam("owner_id")))
+    return conditions
 
 
 def _sort_text(keys: Sequence[SortKey]) -> str:
@@ -143,6 +167,8 @@ class Repository(Generic[ModelT]):
     default_sort: ClassVar[str] = "-created_at"
     # The column naming a row's owner (owned resources): every query is scoped by it.
     owner_column: ClassVar[str | None] = None
+    # Offset pages count matching rows up to this many; past it ``total`` is a lower bound.
+    count_limit: ClassVar[int] = COUNT_LIMIT
 
     def __init__(self, session: AsyncSession, scope: OwnerScope | None = None) -> None:
         self.session = session
@@ -228,31 +254,44 @@ class Repository(Generic[ModelT]):
         sort: Sequence[SortKey],
         filters: Mapping[str, Any],
         scope: OwnerScope | None = None,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[dict[str, Any]], Pagination]:
         """Like ``list_page``, as dicts read outside any session: the hot list path.
 
         Dicts rather than result rows: schemas read a row by attribute, and each camelCase
         alias they try first is a miss that costs more than the rest of the row.
+
+        One row more than the page tells whether there are more. The total is then known
+        from the page itself (the last page), or counted up to ``count_limit`` rows; past
+        that it is a lower bound (``totalIsExact`` false), so no page reads the whole table
+        to count it.
         """
         owner_id = cls._owner_id(scope)
         filtered = tuple(sorted(filters))
         owner_column = cls.owner_column if owner_id is not None else None
-        query = _page_statement(cls.model, owner_column, tuple(sort), filtered)
-        parameters = {_FILTER + column: filters[column] for column in filtered}
-        parameters.update(offset=page.offset, limit=page.limit)
+        parameters: dict[str, Any] = {_FILTER + column: filters[column] for column in filtered}
         if owner_id is not None:
             parameters["owner_id"] = owner_id
-        rows = await read_all(database.read_engine, query, parameters)
-        if rows:
-            total = rows[0][_TOTAL]
-            for row in rows:
-                del row[_TOTAL]
-            return rows, int(total)
-        if page.offset == 0:
-            return rows, 0
-        # Past the end no row carries the count: the same statement's first row does.
-        first = await read_all(database.read_engine, query, {**parameters, "offset": 0, "limit": 1})
-        return rows, int(first[0][_TOTAL]) if first else 0
+        query = _page_statement(cls.model, owner_column, tuple(sort), filtered)
+        rows = await read_all(
+            database.read_engine,
+            query,
+            {**parameters, "offset": page.offset, "limit": page.limit + 1},
+        )
+        has_more = len(rows) > page.limit
+        del rows[page.limit :]
+        # Rows known to match: those before this page, on it, and the one after it (none
+        # are known when the page is empty).
+        seen = page.offset + len(rows) + has_more if rows else 0
+        if not has_more and (rows or page.offset == 0):
+            return rows, page.describe(seen, has_more=False, exact=True)
+        if has_more and seen > cls.count_limit:
+            return rows, page.describe(seen, has_more=True, exact=False)
+        # A page past the end needs a count up to its offset to be exact.
+        bound = max(cls.count_limit, page.offset)
+        count = _count_statement(cls.model, owner_column, filtered)
+        counted = await read_all(database.read_engine, count, {**parameters, "bound": bound + 1})
+        total = int(counted[0]["total"])
+        return rows, page.describe(max(total, seen), has_more=has_more, exact=total <= bound)
 
     @classmethod
     async def read_list(
@@ -271,10 +310,7 @@ class Repository(Generic[ModelT]):
         if query.cursor is None:
             page = query.page_params
             sort = cls.sort_keys(query.sort)
-            rows, total = await cls.read_page(
-                database, page=page, sort=sort, filters=filters, scope=scope
-            )
-            return rows, page.describe(total)
+            return await cls.read_page(database, page=page, sort=sort, filters=filters, scope=scope)
         if query.page != 1:
             raise _bad_query("page", "page and cursor do not mix; follow nextCursor instead")
         return await cls.read_keyset_page(
