@@ -55,7 +55,6 @@ def _report(checks: dict[str, Check]) -> HealthResponse:
     return HealthResponse(
         report.model_dump(mode="json", exclude_none=True, by_alias=True),
         status_code=503 if status == "fail" else 200,
-        headers={"Cache-Control": "no-store"},
     )
 
 

@@ -134,8 +134,4 @@ async def metrics(request: Request) -> Response:
                 headers={"WWW-Authenticate": "Bearer"},
             )
     collected: Metrics = request.app.state.metrics
-    return Response(
-        collected.exposition(),
-        media_type=CONTENT_TYPE_LATEST,
-        headers={"Cache-Control": "no-store"},
-    )
+    return Response(collected.exposition(), media_type=CONTENT_TYPE_LATEST)
