@@ -135,7 +135,8 @@ class DecimalScale:
     def __get_pydantic_core_schema__(
         self, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._quantize, handler(source))
+        quantized = core_schema.no_info_after_validator_function(self._quantize, handler(source))
+        return core_schema.no_info_before_validator_function(_plain_decimal_text, quantized)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -158,7 +159,19 @@ class DecimalScale:
         scaled = value.quantize(exponent, context=Context(prec=self.precision + 1))
         if scaled != value:
             raise ValueError(f"must have at most {self.scale} decimal places")
-        return scaled
+        # -0.00 is 0.00: one value, one spelling.
+        return scaled.copy_abs() if scaled.is_zero() else scaled
+
+
+# Decimal text as the schema states it: ASCII digits, one optional minus sign, no spaces,
+# underscores or exponent (Python's Decimal() would take "1_000", " 5 " and Arabic-Indic digits).
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _plain_decimal_text(value: object) -> object:
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        raise ValueError("must be a decimal number like 12.50 (digits 0-9, an optional minus)")
+    return value
 
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
