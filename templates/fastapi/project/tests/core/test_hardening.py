@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from httpx import AsyncClient
 from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
 from tests.core.apps import app_with, client_for
@@ -326,3 +327,17 @@ async def test_malformed_json_shows_no_internals(client: AsyncClient, app: FastA
         )
         assert response.status_code in {400, 401}, path
         assert "Traceback" not in response.text
+
+
+async def test_a_database_error_names_no_parameter(settings: Settings) -> None:
+    app = app_with(settings)
+    try:
+        async with app.state.database.engine.connect() as connection:
+            statement = text("SELECT secret_column FROM no_such_table WHERE x = :x")
+            with pytest.raises(DBAPIError) as raised:
+                await connection.execute(statement, {"x": "personal-data-4711"})
+    finally:
+        await app.state.database.dispose()
+    # What a log line of the error shows: the statement, never the values sent with it.
+    assert "no_such_table" in str(raised.value)
+    assert "personal-data-4711" not in str(raised.value)
