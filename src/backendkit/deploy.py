@@ -40,6 +40,7 @@ class EnvNames:
     redis_url: str = "REDIS_URL"
     log_level: str = "LOG_LEVEL"
     cors_origins: str = "CORS_ORIGINS"
+    metrics_token: str = "METRICS_TOKEN"
     # Read by the server command, not by the application's settings.
     workers: str = "WEB_CONCURRENCY"
 
@@ -86,5 +87,7 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
             ENV.secret_key: "change-me",
             ENV.database_url: f"postgresql+asyncpg://USER:PASSWORD@HOST:{POSTGRES_PORT}/DATABASE",
             ENV.redis_url: f"redis://HOST:{REDIS_PORT}/0",
+            # Prometheus sends it as a bearer token: production serves /metrics only with it.
+            ENV.metrics_token: "change-me",
         },
     }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from opentelemetry.trace import TracerProvider
 from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.core import health, metrics
+from app.core import cursor, health, metrics
 from app.core.config import Settings, get_settings
 from app.core.database import Database
 from app.core.discovery import resource_routers
@@ -21,8 +22,9 @@ from app.core.metrics import Metrics
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.openapi import install_openapi
 from app.core.rate_limit import Limiter, RateLimitMiddleware
-from app.core.routing import add_routes
+from app.core.routing import add_routes, relative_slash_redirects
 from app.core.shared_store import shared_store
+from app.core.tokens import TokenKeys, bearer_subject
 from app.core.tracing import telemetry_config
 
 API_PREFIX = "/api/v1"
@@ -38,6 +40,7 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    cursor.use_secret(settings.secret_key.get_secret_value())
     database = Database.from_settings(settings)
     collected = Metrics(database) if settings.metrics_enabled else None
     # Rate limits and idempotency keys: in Redis when REDIS_URL is set, in-process otherwise.
@@ -61,6 +64,7 @@ def create_app(
         telemetry=telemetry_config(settings, tracer_provider),
     )
     app.state.settings = settings
+    app.state.token_keys = token_keys = TokenKeys.from_settings(settings)
     app.state.database = database
     app.state.metrics = collected
     app.state.rate_limiter = limiter
@@ -71,9 +75,10 @@ def create_app(
     for router in resource_routers():
         add_routes(app, router, API_PREFIX)
     add_routes(app, health.router)
-    if collected is not None:
+    if collected is not None and settings.metrics_served:
         add_routes(app, metrics.router)
     app.state.route_methods = route_methods(app.routes)
+    relative_slash_redirects(app)
     # Added innermost first: the request context wraps everything, CORS answers preflights,
     # the rate limit turns floods away before any body is read, idempotency hashes bodies
     # that the size limit already bounds.
@@ -81,6 +86,9 @@ def create_app(
         IdempotencyMiddleware,
         store=IdempotencyStore(store, ttl=settings.idempotency_ttl_seconds),
         trusted_proxies=settings.trusted_proxies,
+        # Sign-in answers hold tokens: never stored. Keys belong to the token's account.
+        excluded=[f"{API_PREFIX}/auth/"],
+        authenticate=partial(bearer_subject, token_keys),
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

@@ -26,7 +26,7 @@ from app.core.repository import Repository
 from app.core.tokens import TokenKeys
 from app.core.types import utcnow
 from app.main import create_app
-from tests.accounts import http_client
+from tests.accounts import TEST_PASSWORD, http_client
 
 API = "/api/v1"
 PUBLIC = (f"{API}/auth/",)
@@ -132,6 +132,29 @@ async def test_api2_every_api_route_needs_a_token(
         assert response.headers["www-authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        " " * 12,
+        "aaaaaaaaaaaa",
+        "abababababab",
+        "abc123abc123",
+        "123456789012",
+        "qwertyuiopas",
+        "Password2024!",
+        "iloveyou1234",
+        "passwordpassword",
+    ],
+)
+async def test_api2_common_and_trivial_passwords_are_refused(
+    anonymous_client: AsyncClient, password: str
+) -> None:
+    body = {"email": "new@example.com", "password": password, "name": "N"}
+    response = await anonymous_client.post(f"{API}/auth/register", json=body)
+    assert response.status_code == 400, password
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["password"]
+
+
 async def test_api2_unsigned_and_forged_tokens_are_refused(
     app: FastAPI, anonymous_client: AsyncClient, admin_account: User
 ) -> None:
@@ -156,11 +179,121 @@ async def test_api2_unsigned_and_forged_tokens_are_refused(
             assert response.status_code == 401, (method, path)
 
 
+async def sign_in(http: AsyncClient, account: User) -> str:
+    """A refresh token of a new sign-in as ACCOUNT."""
+    body = {"email": account.email, "password": TEST_PASSWORD}
+    response = await http.post(f"{API}/auth/login", json=body)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["data"]["refreshToken"]
+    return token
+
+
+async def refreshes(http: AsyncClient, token: str) -> bool:
+    response = await http.post(f"{API}/auth/refresh", json={"refreshToken": token})
+    return response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change", [{"password": "a brand-new passphrase 7Q"}, {"role": "admin"}, {"isActive": False}]
+)
+async def test_api2_an_admins_change_of_password_role_or_active_flag_ends_every_session(
+    change: dict[str, Any],
+    anonymous_client: AsyncClient,
+    admin_client: AsyncClient,
+    user_account: User,
+) -> None:
+    token = await sign_in(anonymous_client, user_account)
+    response = await admin_client.patch(f"{API}/users/{user_account.id}", json=change)
+    assert response.status_code == 200, response.text
+    assert not await refreshes(anonymous_client, token)
+
+
+async def test_api2_an_admins_change_of_the_name_keeps_the_sessions(
+    anonymous_client: AsyncClient, admin_client: AsyncClient, user_account: User
+) -> None:
+    token = await sign_in(anonymous_client, user_account)
+    response = await admin_client.patch(f"{API}/users/{user_account.id}", json={"name": "N"})
+    assert response.status_code == 200, response.text
+    assert await refreshes(anonymous_client, token)
+
+
+async def test_api2_a_new_password_of_ones_own_ends_every_session(
+    anonymous_client: AsyncClient, client: AsyncClient, user_account: User
+) -> None:
+    token = await sign_in(anonymous_client, user_account)
+    change = {"password": "a brand-new passphrase 7Q", "currentPassword": TEST_PASSWORD}
+    response = await client.patch(f"{API}/users/me", json=change)
+    assert response.status_code == 200, response.text
+    assert not await refreshes(anonymous_client, token)
+
+
+@pytest.mark.parametrize("account_is", ["deactivated", "deleted"])
+async def test_api2_a_deactivated_or_deleted_accounts_token_cannot_write(
+    account_is: str, app: FastAPI, client: AsyncClient, database: Database, user_account: User
+) -> None:
+    async with database.sessions() as session:
+        if account_is == "deleted":
+            await session.execute(sa.delete(User).where(User.id == user_account.id))
+        else:
+            change = sa.update(User).where(User.id == user_account.id)
+            await session.execute(change.values(is_active=False))
+        await session.commit()
+    writes = [(m, p) for m, p in protected_routes(app) if m not in {"GET", "HEAD", "OPTIONS"}]
+    assert writes
+    for method, path in writes:
+        # The access token, issued before, is still within its 15 minutes.
+        response = await client.request(method, path, json={})
+        assert response.status_code == 401, (method, path, response.text)
+
+
+async def test_api2_an_anonymous_post_with_an_idempotency_key_is_401(
+    app: FastAPI, anonymous_client: AsyncClient
+) -> None:
+    posts = [path for method, path in protected_routes(app) if method == "POST"]
+    assert posts
+    for path in posts:
+        for body in ({}, {"other": 1}):
+            headers = {"Idempotency-Key": "k-1"}
+            response = await anonymous_client.post(path, json=body, headers=headers)
+            assert response.status_code == 401, (path, response.text)
+
+
+async def test_api2_sign_in_answers_are_never_stored_for_replay(
+    anonymous_client: AsyncClient, user_account: User
+) -> None:
+    key = {"Idempotency-Key": "sign-in-1"}
+    body = {"email": user_account.email, "password": TEST_PASSWORD}
+    logins = [await anonymous_client.post(f"{API}/auth/login", json=body, headers=key)]
+    logins.append(await anonymous_client.post(f"{API}/auth/login", json=body, headers=key))
+    assert [r.status_code for r in logins] == [200, 200]
+    assert all("idempotent-replayed" not in r.headers for r in logins)
+    first, second = (r.json()["data"]["refreshToken"] for r in logins)
+    assert first != second
+    # A rotated token sent again with the same key is a reuse, not a replay of the new pair.
+    rotate = {"refreshToken": first}
+    again = [await anonymous_client.post(f"{API}/auth/refresh", json=rotate, headers=key)]
+    again.append(await anonymous_client.post(f"{API}/auth/refresh", json=rotate, headers=key))
+    assert [r.status_code for r in again] == [200, 401]
+
+
+async def test_api2_token_and_account_answers_are_never_cached(
+    anonymous_client: AsyncClient, client: AsyncClient, user_account: User
+) -> None:
+    body = {"email": user_account.email, "password": TEST_PASSWORD}
+    login = await anonymous_client.post(f"{API}/auth/login", json=body)
+    rotate = {"refreshToken": login.json()["data"]["refreshToken"]}
+    refreshed = await anonymous_client.post(f"{API}/auth/refresh", json=rotate)
+    me = await client.get(f"{API}/users/me")
+    for response in (login, refreshed, me):
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store"
+
+
 # API3:2023 Broken Object Property Level Authorization: no mass assignment, no leaked hashes.
 
 
 async def test_api3_registration_cannot_choose_a_role(anonymous_client: AsyncClient) -> None:
-    body = {"email": "mallory@example.com", "password": "x" * 16, "name": "M", "role": "admin"}
+    body = {"email": "mallory@example.com", "password": TEST_PASSWORD, "name": "M", "role": "admin"}
     response = await anonymous_client.post(f"{API}/auth/register", json=body)
     assert response.status_code == 400
     assert [d["field"] for d in response.json()["error"]["details"]] == ["role"]
@@ -298,12 +431,82 @@ async def test_api8_every_response_carries_the_security_headers(
         assert "access-control-allow-origin" not in headers  # no CORS unless configured
 
 
+# A production SECRET_KEY must look random (app/core/config.py).
+STRONG_SECRET = SecretStr("kT3vQ9xLm2Zr7WpB5nYc8HdF4sGj6Ua1eXoVbNq0")
+
+
 async def test_api8_production_serves_no_docs(settings: Settings) -> None:
     production = settings.model_copy(
-        update={"app_env": "production", "secret_key": SecretStr("p" * 40), "docs_enabled": None}
+        update={"app_env": "production", "secret_key": STRONG_SECRET, "docs_enabled": None}
     )
     app = create_app(production)
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:
         statuses = [(await http.get(path)).status_code for path in ("/docs", "/openapi.json")]
     await app.state.database.dispose()
     assert statuses == [404, 404]
+
+
+async def test_api8_production_serves_metrics_only_behind_its_token(settings: Settings) -> None:
+    production = {"app_env": "production", "secret_key": STRONG_SECRET}
+    statuses = []
+    for token in ("", "m7Gq2vXk9LpW4sZt8RbN5cYd"):
+        changed = {**production, "metrics_token": SecretStr(token)}
+        app = create_app(settings.model_copy(update=changed))
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as http:
+            for header in ("", "Bearer wrong", f"Bearer {token}"):
+                headers = {"Authorization": header} if header else {}
+                statuses.append((await http.get("/metrics", headers=headers)).status_code)
+        await app.state.database.dispose()
+    assert statuses == [404, 404, 404, 401, 401, 200]
+
+
+async def test_api4_readiness_probes_its_dependencies_at_most_once_a_second(
+    settings: Settings,
+) -> None:
+    app = create_app(settings)
+    database = app.state.database
+    pings = 0
+    real_ping = database.ping
+
+    async def counted_ping() -> None:
+        nonlocal pings
+        pings += 1
+        await real_ping()
+
+    database.ping = counted_ping
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:
+        statuses = [(await http.get("/ready")).status_code for _ in range(20)]
+    await database.dispose()
+    assert statuses == [200] * 20
+    assert pings == 1
+
+
+async def test_api8_slash_redirects_never_echo_the_host_header(
+    app: FastAPI, anonymous_client: AsyncClient
+) -> None:
+    http = anonymous_client
+    collection = paged_collections(app)[0]
+    headers = {"Host": "evil.example"}
+    response = await http.get(f"{collection}/?limit=1", headers=headers)
+    assert response.status_code == 307
+    assert response.headers["location"] == f"{collection}?limit=1"
+    unknown = await http.get(f"{API}/no-such-route/", headers=headers)
+    assert unknown.status_code == 404
+
+
+async def test_api8_api_answers_are_never_cached(app: FastAPI, admin_client: AsyncClient) -> None:
+    http = admin_client
+    for path in [*paged_collections(app), "/health", f"{API}/no-such-route"]:
+        response = await http.get(path)
+        assert response.headers["cache-control"] == "no-store", path
+
+
+def test_api8_the_schema_states_the_rules_the_service_enforces(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    account = schemas["AccountUpdate"]
+    assert account["dependentRequired"] == {"password": ["currentPassword"]}
+    for path in paged_collections(app):
+        parameters = app.openapi()["paths"][path]["get"]["parameters"]
+        (cursor,) = [p for p in parameters if p["name"] == "cursor"]
+        assert "pattern" in str(cursor["schema"]), path

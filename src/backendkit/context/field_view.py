@@ -352,7 +352,9 @@ class FieldView:
     @property
     def read_line(self) -> str:
         """The attribute in ``<R>Read``."""
-        return f"    {self.name}: {self.python_type}" + (" | None" if self.optional else "")
+        # A stored json value is repaired for the response if it breaks the input's rules.
+        annotation = "StoredJson" if self.spec.type == "json" else self.python_type
+        return f"    {self.name}: {annotation}" + (" | None" if self.optional else "")
 
     @property
     def filter_line(self) -> str:

@@ -2,8 +2,9 @@
 
 Every resource route depends on ``current_principal`` (401 without a valid access token);
 admin routes on ``require_roles("admin")``, which also re-reads the role and active flag
-from the database, and so does an admin's owner scope. Other routes trust the access token's
-claims for its 15 minutes.
+from the database, and so does an admin's owner scope. A write (any method but GET, HEAD and
+OPTIONS) checks that the account still exists and is active: one indexed read. Reads trust
+the access token's claims for its 15 minutes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from app.auth.models import User, UserRole
-from app.core.database import DatabaseDep, SessionDep
+from app.core.database import DatabaseDep, SessionDep, get_database
+from app.core.driver_reads import read_one
 from app.core.repository import EVERY_OWNER, OwnerScope
 from app.core.tokens import TokenError, TokenKeys, decode_access_token
 
@@ -64,7 +66,21 @@ async def current_principal(
         claims = decode_access_token(token_keys(request), credentials.credentials)
     except TokenError:
         raise unauthorized("The access token is not valid") from None
+    if request.method not in _READS:
+        await _require_active(request, claims.subject)
     return Principal(id=claims.subject, role=claims.role)
+
+
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_ACTIVE = sa.select(User.is_active).where(User.id == sa.bindparam("id"))
+ACCOUNT_NOT_ACTIVE = "The account is not active"
+
+
+async def _require_active(request: Request, user_id: uuid.UUID) -> None:
+    """A 401 unless USER_ID's account exists and is active: no write outlives a deactivation."""
+    account = await read_one(get_database(request).read_engine, _ACTIVE, {"id": user_id})
+    if account is None or not account["is_active"]:
+        raise unauthorized(ACCOUNT_NOT_ACTIVE)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -74,7 +90,7 @@ async def current_user(principal: CurrentPrincipal, session: SessionDep) -> User
     """The caller's account, read from the database; 401 when it is gone or deactivated."""
     user = await session.get(User, principal.id)
     if user is None or not user.is_active:
-        raise unauthorized("The account is not active")
+        raise unauthorized(ACCOUNT_NOT_ACTIVE)
     return user
 
 

@@ -137,14 +137,8 @@ async def update_account(session: AsyncSession, user: User, data: AccountUpdate)
         if current is None or not await passwords.verify_password(user.password_hash, current):
             detail = ErrorDetail(field="currentPassword", message="the current password is needed")
             raise BadRequestError("The request is not valid", [detail])
+        # A new password ends every session of the account (auth/models.py).
         user.password_hash = await passwords.hash_password(changes.pop("password"))
-        # A new password ends every other session.
-        await session.execute(
-            sa.update(RefreshToken)
-            .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
     for name, value in changes.items():
         setattr(user, name, value)
     await session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import ConfigDict, EmailStr, Field, StrictBool, StrictFloat
 
@@ -21,6 +21,7 @@ from app.core.types import (
     IsoDate,
     JsonObject,
     PlainStr,
+    StoredJson,
 )
 
 
@@ -82,7 +83,7 @@ class CatalogEntryRead(CamelModel):
     external_id: uuid.UUID | None
     contact: str | None
     homepage: str | None
-    attributes: dict[str, Any] | None
+    attributes: StoredJson | None
     status: CatalogEntryStatus
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import secrets
+from collections import Counter
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -16,6 +18,10 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 # Values that ship in examples and docs: never acceptable as a production secret.
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev", "test"})
 MIN_SECRET_LENGTH = 32
+# Bits a secret's characters suggest it holds, at least: 32 random hex digits show 94 or
+# more, secrets.token_urlsafe(32) about 200; 36 characters of "change-me" repeated, 106 (the
+# repetition check refuses those).
+MIN_SECRET_BITS = 80
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@localhost:5432/shop"
 
 
@@ -38,8 +44,13 @@ class Settings(BaseSettings):
     # A Redis that is down is a warning on /ready (requests still answer without it); true
     # makes it a failure (503), for replicas that must share their rate limits.
     ready_requires_redis: bool = False
+    # /ready probes its dependencies at most once per this many seconds (0: every time).
+    ready_cache_seconds: float = Field(default=1.0, ge=0)
     log_level: LogLevel = "INFO"
     metrics_enabled: bool = True
+    # Set: /metrics answers only "Authorization: Bearer <METRICS_TOKEN>". In production
+    # /metrics is served only with one (the per-route counts are nobody else's business).
+    metrics_token: SecretStr = SecretStr("")
     # Request spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT); needs the otel extra.
     otel_enabled: bool = False
     cors_origins: Annotated[list[str], NoDecode] = []
@@ -81,11 +92,16 @@ class Settings(BaseSettings):
         """Refuse a missing or placeholder secret in production; invent one elsewhere."""
         key = self.secret_key.get_secret_value()
         if self.app_env == "production":
-            if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            if not _random_enough(key):
                 raise ValueError(
                     f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
-                    "characters when APP_ENV=production"
+                    "characters when APP_ENV=production (e.g. python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))')"
                 )
+            if self.metrics_token.get_secret_value() and not _random_enough(
+                self.metrics_token.get_secret_value()
+            ):
+                raise ValueError("METRICS_TOKEN must be a random value like SECRET_KEY")
         elif not key:
             self.secret_key = SecretStr(secrets.token_urlsafe(48))
         return self
@@ -96,6 +112,13 @@ class Settings(BaseSettings):
         for entry in value:
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
         return value
+
+    @property
+    def metrics_served(self) -> bool:
+        """Whether /metrics exists: when enabled, and in production only behind its token."""
+        if not self.metrics_enabled:
+            return False
+        return bool(self.metrics_token.get_secret_value()) or not self.is_production
 
     @property
     def docs_served(self) -> bool:
@@ -113,6 +136,18 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+
+def _random_enough(secret: str) -> bool:
+    """Whether SECRET looks random: long, no placeholder, no repeated pattern, and enough
+    bits by its characters' Shannon entropy (33 x "a" has none; a repeated word has few)."""
+    if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        return False
+    if any(secret == (secret[:size] * len(secret))[: len(secret)] for size in range(1, 17)):
+        return False
+    counts = Counter(secret)
+    per_character = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return per_character * len(secret) >= MIN_SECRET_BITS
 
 
 @lru_cache

@@ -26,7 +26,11 @@ def create_engine(
     connect_timeout: float = 5.0,
     statement_timeout: float = 30.0,
 ) -> AsyncEngine:
-    """An engine for URL, tuned for the database it names."""
+    """An engine for URL, tuned for the database it names.
+
+    Its errors name the statement but never its parameters (``hide_parameters``): a logged
+    database error carries no password hash, token or personal data.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # A pool as large as the expected concurrency and no overflow: predictable latency.
@@ -37,8 +41,9 @@ def create_engine(
             max_overflow=0,
             pool_timeout=connect_timeout,
             connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
+            hide_parameters=True,
         )
-    engine = create_async_engine(url, pool_timeout=connect_timeout)
+    engine = create_async_engine(url, pool_timeout=connect_timeout, hide_parameters=True)
     database = parsed.database or ""
     _prepare_sqlite(engine, database)
     return engine

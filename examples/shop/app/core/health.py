@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.database import DatabaseDep
+from app.core.database import Database, DatabaseDep
 from app.core.shared_store import SharedStore
 from app.core.types import utcnow
 
@@ -55,7 +55,6 @@ def _report(checks: dict[str, Check]) -> HealthResponse:
     return HealthResponse(
         report.model_dump(mode="json", exclude_none=True, by_alias=True),
         status_code=503 if status == "fail" else 200,
-        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -103,9 +102,22 @@ async def ready(request: Request, database: DatabaseDep) -> HealthResponse:
     Redis (REDIS_URL: the cache, rate limits, idempotency keys) is checked too, and by default
     a Redis that is down is a warning, not a failure: requests bypass the cache and count in
     the process, and still answer, so taking the service out of rotation would turn a
-    slowdown into an outage. READY_REQUIRES_REDIS=true makes it a failure.
+    slowdown into an outage. READY_REQUIRES_REDIS=true makes it a failure. The result is
+    kept for READY_CACHE_SECONDS (1 s).
     """
-    redis_down: Status = "fail" if request.app.state.settings.ready_requires_redis else "warn"
+    settings = request.app.state.settings
+    # One probe per READY_CACHE_SECONDS at most: a flood of /ready never reaches the
+    # database or Redis more often than that.
+    cached: tuple[float, dict[str, Check]] | None = getattr(request.app.state, "readiness", None)
+    if cached is not None and time.monotonic() - cached[0] < settings.ready_cache_seconds:
+        return _report(cached[1])
+    checks = await _probe(request, database, settings.ready_requires_redis)
+    request.app.state.readiness = (time.monotonic(), checks)
+    return _report(checks)
+
+
+async def _probe(request: Request, database: Database, requires_redis: bool) -> dict[str, Check]:
+    redis_down: Status = "fail" if requires_redis else "warn"
     probes = {"database:connectivity": _timed("datastore", database.ping())}
     store: SharedStore = request.app.state.shared_store
     if store.client is not None:
@@ -114,4 +126,4 @@ async def ready(request: Request, database: DatabaseDep) -> HealthResponse:
     if cache is not None and cache.enabled:
         probes["cache:connectivity"] = _timed("datastore", cache.ping(), failure=redis_down)
     results = await asyncio.gather(*probes.values())
-    return _report(dict(zip(probes, results, strict=True)))
+    return dict(zip(probes, results, strict=True))

@@ -7,6 +7,7 @@ PROMETHEUS_MULTIPROC_DIR to an empty directory and /metrics sums every worker.
 
 from __future__ import annotations
 
+import hmac
 import os
 from collections.abc import Iterator
 
@@ -26,6 +27,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.database import Database
+from app.core.errors import error_response
 
 # Seconds; the service's targets sit at 50, 200 and 500 ms.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -120,6 +122,16 @@ router = APIRouter(tags=["observability"])
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    """Prometheus' scrape endpoint."""
+    """Prometheus' scrape endpoint; with METRICS_TOKEN, only for ``Bearer <METRICS_TOKEN>``."""
+    token: str = request.app.state.settings.metrics_token.get_secret_value()
+    if token:
+        given = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(given, b"Bearer " + token.encode()):
+            return error_response(
+                401,
+                "UNAUTHORIZED",
+                "Send Authorization: Bearer <METRICS_TOKEN>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
     collected: Metrics = request.app.state.metrics
     return Response(collected.exposition(), media_type=CONTENT_TYPE_LATEST)

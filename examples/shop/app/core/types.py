@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 from dataclasses import dataclass
 from decimal import Context, Decimal
@@ -42,23 +43,87 @@ PATTERN_MESSAGES = {
 }
 
 
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+# A json field's value: nested at most this deep, with at most this many values in all. The
+# body limit bounds its bytes; these bound the work of storing and serialising it.
+MAX_JSON_DEPTH = 32
+MAX_JSON_VALUES = 10_000
+
+
+def _bad_text(text: str) -> bool:
+    """Text that no database or JSON encoder takes: NUL, or a lone surrogate (not UTF-8)."""
+    if "\x00" in text:
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
     return False
 
 
+def _json_problem(value: object) -> str | None:
+    """What makes VALUE unfit to store as JSON, or None."""
+    pending: list[tuple[object, int]] = [(value, 0)]
+    count = 0
+    while pending:
+        item, depth = pending.pop()
+        count += 1
+        if count > MAX_JSON_VALUES:
+            return f"must hold at most {MAX_JSON_VALUES} values"
+        if isinstance(item, str):
+            if _bad_text(item):
+                return "must not contain NUL characters or unpaired surrogates"
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return "must not contain NaN or Infinity"
+        elif isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                return f"must be nested at most {MAX_JSON_DEPTH} levels deep"
+            if isinstance(item, dict):
+                pending.extend((key, depth) for key in item)
+                pending.extend((child, depth + 1) for child in item.values())
+            else:
+                pending.extend((child, depth + 1) for child in item)
+    return None
+
+
 def _check_json(value: dict[str, Any]) -> dict[str, Any]:
-    if _has_nul(value):
-        raise ValueError("must not contain NUL characters")
+    if (problem := _json_problem(value)) is not None:
+        raise ValueError(problem)
     return value
 
 
+# A json field as clients send it: a 400 for what no database stores faithfully.
 JsonObject = Annotated[dict[str, Any], AfterValidator(_check_json)]
+
+
+def _readable(value: Any, depth: int = 0) -> Any:
+    """VALUE with unpaired surrogates replaced (U+FFFD), NaN/Infinity as null, depth cut."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if depth >= MAX_JSON_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {_readable(k): _readable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(item, depth + 1) for item in value]
+    return value
+
+
+def _stored_json(value: dict[str, Any]) -> dict[str, Any]:
+    # Rows written before JsonObject's rules (or by other programs) may break them: such a
+    # value is repaired for the response, so one stored row can never fail a list.
+    if _json_problem(value) is None:
+        return value
+    repaired: dict[str, Any] = _readable(value)
+    return repaired
+
+
+# A json field as the API returns it.
+StoredJson = Annotated[dict[str, Any], AfterValidator(_stored_json)]
 
 
 @dataclass(frozen=True)
@@ -75,7 +140,8 @@ class DecimalScale:
     def __get_pydantic_core_schema__(
         self, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._quantize, handler(source))
+        quantized = core_schema.no_info_after_validator_function(self._quantize, handler(source))
+        return core_schema.no_info_before_validator_function(_plain_decimal_text, quantized)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -98,7 +164,19 @@ class DecimalScale:
         scaled = value.quantize(exponent, context=Context(prec=self.precision + 1))
         if scaled != value:
             raise ValueError(f"must have at most {self.scale} decimal places")
-        return scaled
+        # -0.00 is 0.00: one value, one spelling.
+        return scaled.copy_abs() if scaled.is_zero() else scaled
+
+
+# Decimal text as the schema states it: ASCII digits, one optional minus sign, no spaces,
+# underscores or exponent (Python's Decimal() would take "1_000", " 5 " and Arabic-Indic digits).
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _plain_decimal_text(value: object) -> object:
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        raise ValueError("must be a decimal number like 12.50 (digits 0-9, an optional minus)")
+    return value
 
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")

@@ -25,9 +25,10 @@ NULLABLE_SORTS = [
 ]
 
 
-def forged(data: Any) -> str:
-    """A cursor this API did not issue: base64url JSON of DATA."""
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+def forged(data: Any, signature: str = "A" * 22) -> str:
+    """A cursor this API did not issue: base64url JSON of DATA, and a made-up signature."""
+    payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{payload}.{signature}"
 
 
 async def walk(client: AsyncClient, **params: Any) -> list[str]:
@@ -129,3 +130,30 @@ async def test_a_cursor_with_another_sort_or_a_page_is_400(client: AsyncClient) 
     with_page = await client.get(COLLECTION, params={"cursor": cursor, "page": 2})
     assert with_page.status_code == 400
     assert with_page.json()["error"]["details"][0]["field"] == "page"
+
+
+async def test_a_cursor_changed_by_its_client_is_400(client: AsyncClient) -> None:
+    for _ in range(2):
+        await create_item(client)
+    first = (await client.get(COLLECTION, params={"cursor": "", "limit": 1})).json()
+    cursor = first["pagination"]["nextCursor"]
+    payload, signature = cursor.split(".")
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    for changed in (forged({**data, "s": "created_at"}, signature), payload, f"{payload}."):
+        response = await client.get(COLLECTION, params={"cursor": changed})
+        assert response.status_code == 400, changed
+    assert (await client.get(COLLECTION, params={"cursor": cursor})).status_code == 200
+
+
+async def test_a_forged_cursor_with_many_sort_keys_is_400(client: AsyncClient) -> None:
+    await create_item(client)
+    sort = ",".join(["created_at", "-updated_at"] * 85)
+    values = ["2024-01-01T00:00:00+00:00"] * 170 + ["00000000-0000-7000-8000-000000000000"]
+    response = await client.get(COLLECTION, params={"cursor": forged({"s": sort, "v": values})})
+    assert response.status_code == 400
+
+
+async def test_a_sort_naming_a_column_twice_is_400(client: AsyncClient) -> None:
+    response = await client.get(COLLECTION, params={"sort": "created_at,-created_at"})
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "sort"

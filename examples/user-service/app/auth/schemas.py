@@ -82,7 +82,10 @@ class AccountRead(CamelModel):
 class AccountUpdate(CamelModel):
     """Changes to one's own account; the role and active flag are an admin's to change."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The schema states the rule the service enforces: no new password without the current.
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"dependentRequired": {"password": ["currentPassword"]}}
+    )
 
     name: PlainStr = patch_field(min_length=1, max_length=100)
     password: NewPassword = patch_field()

@@ -18,6 +18,7 @@ from sqlalchemy.exc import (
     OperationalError,
     TimeoutError as PoolTimeoutError,
 )
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, compile_path
 
@@ -201,6 +202,13 @@ def _database_unavailable(exc: DBAPIError) -> bool:
     return state.startswith("08") or state in _UNAVAILABLE_STATES
 
 
+async def _row_gone(_: Request, exc: Exception) -> JSONResponse:
+    # The row was deleted between this request's read and its write (a PATCH racing a
+    # DELETE): the UPDATE matched nothing. What the client asked to change no longer exists.
+    logger.info("row deleted during the request: %s", type(exc).__name__)
+    return error_response(404, "NOT_FOUND", "The resource no longer exists")
+
+
 async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     if (
         exc.connection_invalidated
@@ -221,6 +229,8 @@ def register_error_handlers(app: FastAPI) -> None:
         HTTPException: _http_error,
         IntegrityError: _integrity_error,
         DBAPIError: _database_error,
+        StaleDataError: _row_gone,
+        ObjectDeletedError: _row_gone,
         # A pool that waited too long, a refused or timed-out connection.
         PoolTimeoutError: _dependency_down,
         TimeoutError: _dependency_down,

@@ -1,14 +1,18 @@
 """``Idempotency-Key`` on POST: a retried request gets the first answer, not a second effect.
 
-A key is scoped to its caller (a hash of the Authorization header, else the client address)
-and remembered for IDEMPOTENCY_TTL_SECONDS with a fingerprint of the request (method, path,
-query and a hash of the body) and the response it got (status, body, Content-Type, Location).
+A key is scoped to its caller and remembered for IDEMPOTENCY_TTL_SECONDS with a fingerprint of
+the request (method, path, query and a hash of the body) and the response it got (status, body,
+Content-Type, Location).
 
 - same key, same request: the stored response again, marked ``Idempotent-Replayed: true``;
 - same key, another request: 422, nothing executed;
 - same key while the first request is still running: 409, try again later.
 
-Responses of 500 and above are not remembered, so a failed request can be retried. With
+The caller is the account a valid access token names (with ``authenticate``), else a hash of
+the Authorization header, else the client address. A request whose token is not valid passes
+through untouched, so the route answers it (401) before any key is looked at. Paths under
+``excluded`` (sign-in, refresh: their answers hold tokens) are never remembered. Responses of
+401, 403 and 500 and above are not remembered either, so such a request can be retried. With
 REDIS_URL the keys live in Redis and every replica sees them; without it (or while Redis
 is down) each process remembers its own, in a bounded dictionary.
 """
@@ -19,7 +23,7 @@ import base64
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +40,10 @@ IN_FLIGHT_SECONDS = 60
 # Larger responses are answered but not remembered (a retry then runs again).
 MAX_STORED_BODY = 1024 * 1024
 _REPLAYED_HEADERS = frozenset({b"content-type", b"location"})
+# Answers about the caller's credentials, not the request: the next try is answered afresh.
+_NOT_REMEMBERED = frozenset({401, 403})
+# The Authorization header's value -> the account its valid token names, or None.
+Authenticator = Callable[[bytes], str | None]
 
 
 @dataclass
@@ -196,20 +204,36 @@ class IdempotencyMiddleware:
     """Replay, refuse or run a POST that carries an Idempotency-Key; others pass untouched."""
 
     def __init__(
-        self, app: ASGIApp, *, store: IdempotencyStore, trusted_proxies: Sequence[str] = ()
+        self,
+        app: ASGIApp,
+        *,
+        store: IdempotencyStore,
+        trusted_proxies: Sequence[str] = (),
+        excluded: Sequence[str] = (),
+        authenticate: Authenticator | None = None,
     ) -> None:
         self.app = app
         self.store = store
         self.trusted_proxies = tuple(trusted_proxies)
+        self.excluded = tuple(excluded)
+        self.authenticate = authenticate
 
-    def _caller(self, scope: Scope) -> str:
+    def _caller(self, scope: Scope) -> str | None:
+        """Whose keys these are; None for a token that is not valid (nothing is remembered)."""
         authorization = _header(scope, b"authorization")
-        if authorization:
+        if not authorization:
+            return "client:" + client_address(scope, self.trusted_proxies)
+        if self.authenticate is None:
             return "auth:" + hashlib.sha256(authorization).hexdigest()
-        return "client:" + client_address(scope, self.trusted_proxies)
+        account = self.authenticate(authorization)
+        return None if account is None else "account:" + account
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"].startswith(self.excluded)
+        ):
             await self.app(scope, receive, send)
             return
         raw_key = _header(scope, HEADER)
@@ -224,9 +248,13 @@ class IdempotencyMiddleware:
             )
             await response(scope, receive, send)
             return
+        caller = self._caller(scope)
+        if caller is None:
+            await self.app(scope, receive, send)
+            return
         body = await _read_body(receive)
         fingerprint = _fingerprint(scope, body)
-        scoped = hashlib.sha256(self._caller(scope).encode() + b"\0" + raw_key).hexdigest()
+        scoped = hashlib.sha256(caller.encode() + b"\0" + raw_key).hexdigest()
         claim = await self.store.claim(scoped, fingerprint)
         if claim.existing is not None:
             await self._answer_existing(claim.existing, fingerprint, scope, receive, send)
@@ -285,7 +313,12 @@ class IdempotencyMiddleware:
             nonlocal settled
             settled = True
             record.body = b"".join(chunks)
-            if record.status is None or record.status >= 500 or len(record.body) > MAX_STORED_BODY:
+            if (
+                record.status is None
+                or record.status >= 500
+                or record.status in _NOT_REMEMBERED
+                or len(record.body) > MAX_STORED_BODY
+            ):
                 await self.store.release(key, claim)
             else:
                 await self.store.store(key, record, claim)

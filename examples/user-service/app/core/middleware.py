@@ -26,8 +26,10 @@ _SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
-# The API serves JSON only: nothing may load, nothing may frame it.
+# The API serves JSON only: nothing may load, nothing may frame it. Its answers hold tokens
+# and account data: no browser or shared cache may keep them.
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_NO_STORE = (b"cache-control", b"no-store")
 # Swagger UI: its bundle and styles from the CDN FastAPI points at, one inline bootstrap
 # script, the FastAPI favicon; it fetches the OpenAPI document from this origin.
 _DOCS_CSP = (
@@ -43,8 +45,8 @@ _DOCS_PATHS = ("/docs", "/redoc")
 _HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 # Precomputed once: [docs page][over https] -> the headers every such response gets.
 _HEADERS_FOR = {
-    (False, False): [*_SECURITY_HEADERS, _API_CSP],
-    (False, True): [*_SECURITY_HEADERS, _API_CSP, _HSTS],
+    (False, False): [*_SECURITY_HEADERS, _API_CSP, _NO_STORE],
+    (False, True): [*_SECURITY_HEADERS, _API_CSP, _NO_STORE, _HSTS],
     (True, False): [*_SECURITY_HEADERS, _DOCS_CSP],
     (True, True): [*_SECURITY_HEADERS, _DOCS_CSP, _HSTS],
 }

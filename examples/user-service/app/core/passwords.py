@@ -10,7 +10,9 @@ from typing import Annotated
 from anyio import to_thread
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import Field
+from pydantic import AfterValidator, Field
+
+from app.core.common_passwords import COMMON_WORDS, CONTEXT_WORDS
 
 # OWASP Password Storage Cheat Sheet: argon2id, 19 MiB of memory, 2 passes, 1 lane.
 # Raising any of them is safe: hashes made with older values are upgraded at the next login.
@@ -19,8 +21,50 @@ HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=
 # can make the server hash megabytes.
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
+# At least this many different characters: twelve spaces or "abababababab" are not secrets.
+MIN_DISTINCT_CHARACTERS = 5
+# Runs along these (or backwards) are sequences, not passwords: "123456789012", "qwertyuiop".
+_SEQUENCES = (
+    "01234567890123456789",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
+_AROUND = "0123456789!@#$%^&*()_-+=.,;:?~ "
+
+
+def _too_easy(password: str) -> str | None:
+    """Why PASSWORD is too easy to guess (NIST SP 800-63B 3.1.1.2), or None.
+
+    Refused: too few different characters, a repeated pattern, a keyboard or alphabet run,
+    and a common word (common_passwords.py) with only digits and symbols around it.
+    """
+    folded = password.casefold()
+    if len(set(folded)) < MIN_DISTINCT_CHARACTERS:
+        return f"must use at least {MIN_DISTINCT_CHARACTERS} different characters"
+    half = len(folded) // 2
+    if any(folded == (folded[:size] * len(folded))[: len(folded)] for size in range(1, half + 1)):
+        return "must not repeat a pattern"
+    if any(folded in run or folded in run[::-1] for run in _SEQUENCES):
+        return "must not be a sequence of keys or letters"
+    word = folded.strip(_AROUND)
+    if not word or word in COMMON_WORDS or word in CONTEXT_WORDS:
+        return "is too common: choose a passphrase of your own"
+    return None
+
+
+def _guessable(password: str) -> str:
+    if (problem := _too_easy(password)) is not None:
+        raise ValueError(problem)
+    return password
+
+
 # A password a client chooses (registration, a change, an admin creating an account).
-NewPassword = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)]
+NewPassword = Annotated[
+    str,
+    Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    AfterValidator(_guessable),
+]
 
 
 def hash_password_now(password: str) -> str:

@@ -105,6 +105,17 @@ def decode_access_token(keys: TokenKeys, token: str) -> AccessClaims:
         raise TokenError("malformed subject") from error
 
 
+def bearer_subject(keys: TokenKeys, authorization: bytes) -> str | None:
+    """The account a ``Bearer`` AUTHORIZATION header's valid access token names, or None."""
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    try:
+        return str(decode_access_token(keys, token.strip()).subject)
+    except TokenError:
+        return None
+
+
 def new_refresh_token() -> str:
     """A new opaque refresh token: 256 random bits, meaningless without the database."""
     return secrets.token_urlsafe(32)

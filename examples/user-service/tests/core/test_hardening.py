@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,11 +12,13 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from httpx import AsyncClient
 from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
 from tests.core.apps import app_with, client_for
 
 ORIGIN = "https://app.example.com"
+STRONG_SECRET = "kT3vQ9xLm2Zr7WpB5nYc8HdF4sGj6Ua1eXoVbNq0"
 KEY = {"Idempotency-Key": "order-7f3c"}
 
 
@@ -259,7 +262,7 @@ async def test_replays_are_shared_through_redis(settings: Settings) -> None:
 
 
 def test_docs_are_off_by_default_in_production(settings: Settings) -> None:
-    production = {"app_env": "production", "secret_key": "p" * 40}
+    production = {"app_env": "production", "secret_key": STRONG_SECRET}
     assert Settings.model_validate({**settings.model_dump(), **production}).docs_served is False
     assert Settings.model_validate(
         {**settings.model_dump(), **production, "docs_enabled": True}
@@ -267,16 +270,30 @@ def test_docs_are_off_by_default_in_production(settings: Settings) -> None:
 
 
 async def test_production_app_serves_no_docs(settings: Settings) -> None:
-    app = app_with(settings, app_env="production", secret_key="p" * 40)
+    app = app_with(settings, app_env="production", secret_key=STRONG_SECRET)
     async with client_for(app) as client:
         for path in ("/docs", "/openapi.json"):
             assert (await client.get(path)).status_code == 404
 
 
-@pytest.mark.parametrize("secret", ["", "change-me", "short"])
+@pytest.mark.parametrize(
+    "secret",
+    ["", "change-me", "short", "a" * 33, "change-me" * 4, "abab" * 10, "0123456789" * 4],
+)
 def test_production_refuses_a_weak_secret(secret: str) -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(app_env="production", secret_key=secret)
+
+
+def test_production_accepts_a_random_secret() -> None:
+    for _ in range(20):
+        Settings(app_env="production", secret_key=secrets.token_urlsafe(32))
+        Settings(app_env="production", secret_key=secrets.token_hex(32))
+
+
+def test_production_refuses_a_weak_metrics_token() -> None:
+    with pytest.raises(ValidationError, match="METRICS_TOKEN"):
+        Settings(app_env="production", secret_key=STRONG_SECRET, metrics_token="change-me")
 
 
 # No internals in any response
@@ -310,3 +327,17 @@ async def test_malformed_json_shows_no_internals(client: AsyncClient, app: FastA
         )
         assert response.status_code in {400, 401}, path
         assert "Traceback" not in response.text
+
+
+async def test_a_database_error_names_no_parameter(settings: Settings) -> None:
+    app = app_with(settings)
+    try:
+        async with app.state.database.engine.connect() as connection:
+            statement = text("SELECT secret_column FROM no_such_table WHERE x = :x")
+            with pytest.raises(DBAPIError) as raised:
+                await connection.execute(statement, {"x": "personal-data-4711"})
+    finally:
+        await app.state.database.dispose()
+    # What a log line of the error shows: the statement, never the values sent with it.
+    assert "no_such_table" in str(raised.value)
+    assert "personal-data-4711" not in str(raised.value)

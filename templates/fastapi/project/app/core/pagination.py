@@ -60,6 +60,8 @@ class ListQuery(CamelModel):
     cursor: PlainStr | None = Field(
         default=None,
         max_length=2000,
+        # What the service issues: base64url JSON, a dot, base64url signature (or empty).
+        pattern=r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$",
         description=(
             "Keyset pagination: send it empty (?cursor=) for the first page, then the "
             "previous page's nextCursor. Replaces page; stable while rows are added."
@@ -97,13 +99,13 @@ def parse_sort(value: str | None, allowed: Collection[str], default: str) -> lis
         column = spellings.get(item.lstrip("-+"))
         if column is None:
             choices = ", ".join(sorted(allowed))
-            raise BadRequestError(
-                "The request is not valid",
-                [
-                    ErrorDetail(
-                        field="sort", message=f"cannot sort by {item!r}; use one of {choices}"
-                    )
-                ],
-            )
+            raise _bad_sort(f"cannot sort by {item!r}; use one of {choices}")
+        # Each column once: a repeated one changes nothing but the cost of the query.
+        if any(key.column == column for key in keys):
+            raise _bad_sort(f"{column!r} appears more than once")
         keys.append(SortKey(column=column, descending=descending))
     return keys
+
+
+def _bad_sort(message: str) -> BadRequestError:
+    return BadRequestError("The request is not valid", [ErrorDetail(field="sort", message=message)])

@@ -1,9 +1,12 @@
-"""Routers added to the application route by route, not included as nested routers."""
+"""Routers added to the application route by route, and redirects that never name a host."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from starlette.responses import RedirectResponse
+from starlette.routing import Match
+from starlette.types import Receive, Scope, Send
 
 
 def add_routes(app: FastAPI, router: APIRouter, prefix: str = "") -> None:
@@ -48,3 +51,30 @@ def add_routes(app: FastAPI, router: APIRouter, prefix: str = "") -> None:
             max_body_size=route.max_body_size,
             form_limits=route.form_limits,
         )
+
+
+def relative_slash_redirects(app: FastAPI) -> None:
+    """Redirect ``/items/`` to ``/items`` (and back) with a path-only ``Location``.
+
+    Starlette's own redirect is an absolute URL built from the Host header, which any client
+    can forge: a cache or a link would then send people to that host. Only requests that
+    match no route get here, so the routes that do match pay nothing.
+    """
+    router = app.router
+    router.redirect_slashes = False
+    not_found = router.default
+
+    async def redirect_or_not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if scope["type"] == "http" and path != "/":
+            other = path.rstrip("/") if path.endswith("/") else path + "/"
+            probe = {**scope, "path": other}
+            # Only to a path a route matches: never "//host", which a browser reads as a host.
+            if any(route.matches(probe)[0] != Match.NONE for route in router.routes):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = other + ("?" + query if query else "")
+                await RedirectResponse(location, status_code=307)(scope, receive, send)
+                return
+        await not_found(scope, receive, send)
+
+    router.default = redirect_or_not_found

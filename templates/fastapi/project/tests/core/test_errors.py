@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.config import Settings
 from app.main import create_app
@@ -49,3 +50,21 @@ async def test_unhandled_error_is_500_without_internals(settings: Settings) -> N
     assert "secret" not in response.text
     assert response.headers["x-request-id"] == "crash-1"
     assert response.json()["meta"]["requestId"] == "crash-1"
+
+
+async def test_a_write_to_a_row_deleted_meanwhile_is_404(settings: Settings) -> None:
+    app: FastAPI = create_app(settings)
+    race = APIRouter()
+
+    @race.patch("/race")
+    async def _race() -> None:
+        # What the flush of an UPDATE that matched no row raises (a PATCH racing a DELETE).
+        raise StaleDataError("UPDATE statement on table 'items' expected to update 1 row(s)")
+
+    app.include_router(race)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.patch("/race")
+    await app.state.database.dispose()
+    assert response.status_code == 404
+    assert_error(response.json(), "NOT_FOUND")
+    assert "UPDATE" not in response.text
