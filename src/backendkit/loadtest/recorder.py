@@ -3,8 +3,9 @@
 Latency is measured from the intended send time (or from the actual send when that came first,
 see scheduler.py), so waiting for the scheduler or for a free connection counts. Replies of any
 status and timed-out requests enter the latency histograms (a timeout is a request that took at
-least that long); a request refused or reset before any reply has no latency and is only
-counted as a transport error.
+least that long, a request given up after waiting --timeout in line included); a request
+refused or reset before any reply has no latency and is only counted as a transport error.
+Recorders of several processes merge exactly: their histograms add their counts.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from backendkit.loadtest.failures import TIMEOUT
 from backendkit.loadtest.histogram import LatencyHistogram
-from backendkit.loadtest.pool import TIMEOUT
 
 
 @dataclass
@@ -40,6 +41,13 @@ class Tally:
         """Requests that ended, one way or another."""
         return self.replies + sum(self.transport_errors.values())
 
+    def merge(self, other: Tally) -> None:
+        """Add OTHER's outcomes to this tally."""
+        self.latency.merge(other.latency)
+        self.statuses.update(other.statuses)
+        self.transport_errors.update(other.transport_errors)
+        self.sent += other.sent
+
 
 class Recorder:
     """Everything measured after the warm-up; the timeline is keyed by intended second."""
@@ -50,12 +58,31 @@ class Recorder:
         self.endpoints = [Tally() for _ in range(endpoint_count)]
         self.timeline: list[Tally] = []
         self.scheduler_lag = LatencyHistogram()  # how late the scheduler launched sends
-        self.queued = 0  # sends that waited for a free connection
-        self.dropped = 0  # sends never made: the line for a connection was full
+        self.line_wait = LatencyHistogram()  # how long queued requests waited for a connection
+        self.queued = 0  # requests that waited in line for a free connection
+        self.gave_up = 0  # requests still in line after --timeout: never sent, timed out
         self.last_completion = window_start
 
+    def merge(self, other: Recorder) -> None:
+        """Add OTHER's counts; both must share the window start (on their own clocks)."""
+        self.total.merge(other.total)
+        for mine, theirs in zip(self.endpoints, other.endpoints, strict=True):
+            mine.merge(theirs)
+        for second, tally in enumerate(other.timeline):
+            self._at(second).merge(tally)
+        self.scheduler_lag.merge(other.scheduler_lag)
+        self.line_wait.merge(other.line_wait)
+        self.queued += other.queued
+        self.gave_up += other.gave_up
+        self.last_completion = self.window_start + max(
+            self.last_completion - self.window_start,
+            other.last_completion - other.window_start,
+        )
+
     def _second(self, intended: float) -> Tally:
-        index = int(intended - self.window_start)
+        return self._at(int(intended - self.window_start))
+
+    def _at(self, index: int) -> Tally:
         timeline = self.timeline
         while len(timeline) <= index:
             timeline.append(Tally())
@@ -64,6 +91,10 @@ class Recorder:
     def launched(self, lag: float) -> None:
         """A send started LAG seconds after its due time (negative: early)."""
         self.scheduler_lag.record(int(lag * 1e6) if lag > 0 else 0)
+
+    def waited(self, wait: float) -> None:
+        """A request left the line WAIT seconds after its due time."""
+        self.line_wait.record(int(wait * 1e6))
 
     def sent(self, endpoint: int, intended: float) -> None:
         """A request was written to a connection."""
@@ -78,7 +109,9 @@ class Recorder:
         for tally in (self.total, self.endpoints[endpoint], second):
             tally.latency.record(micros)
             tally.statuses[status] += 1
-        self.last_completion = max(self.last_completion, intended + latency)
+        done = intended + latency
+        if done > self.last_completion:
+            self.last_completion = done
 
     def failure(self, endpoint: int, intended: float, latency: float, kind: str) -> None:
         """A request ended without a reply (KIND is one of the pool's error kinds)."""
