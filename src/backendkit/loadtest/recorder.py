@@ -50,23 +50,38 @@ class Tally:
 
 
 class Recorder:
-    """Everything measured after the warm-up; the timeline is keyed by intended second."""
+    """Everything measured after the warm-up; the timeline is keyed by intended second.
+
+    Each outcome is recorded once, in its second of the timeline (and in its endpoint's tally
+    when there are several): the run's total is the timeline merged, exactly, at the end.
+    """
 
     def __init__(self, endpoint_count: int, window_start: float) -> None:
         self.window_start = window_start
-        self.total = Tally()
-        self.endpoints = [Tally() for _ in range(endpoint_count)]
         self.timeline: list[Tally] = []
+        self._endpoints = [Tally() for _ in range(endpoint_count)] if endpoint_count > 1 else []
         self.scheduler_lag = LatencyHistogram()  # how late the scheduler launched sends
         self.line_wait = LatencyHistogram()  # how long queued requests waited for a connection
         self.queued = 0  # requests that waited in line for a free connection
         self.gave_up = 0  # requests still in line after --timeout: never sent, timed out
         self.last_completion = window_start
 
+    @property
+    def total(self) -> Tally:
+        """Every measured outcome (the timeline merged; compute once, not per request)."""
+        total = Tally()
+        for tally in self.timeline:
+            total.merge(tally)
+        return total
+
+    @property
+    def endpoints(self) -> list[Tally]:
+        """Outcomes per endpoint, in the plan's order."""
+        return self._endpoints or [self.total]
+
     def merge(self, other: Recorder) -> None:
         """Add OTHER's counts; both must share the window start (on their own clocks)."""
-        self.total.merge(other.total)
-        for mine, theirs in zip(self.endpoints, other.endpoints, strict=True):
+        for mine, theirs in zip(self._endpoints, other._endpoints, strict=True):
             mine.merge(theirs)
         for second, tally in enumerate(other.timeline):
             self._at(second).merge(tally)
@@ -80,7 +95,9 @@ class Recorder:
         )
 
     def _second(self, intended: float) -> Tally:
-        return self._at(int(intended - self.window_start))
+        index = int(intended - self.window_start)
+        timeline = self.timeline
+        return timeline[index] if index < len(timeline) else self._at(index)
 
     def _at(self, index: int) -> Tally:
         timeline = self.timeline
@@ -98,15 +115,18 @@ class Recorder:
 
     def sent(self, endpoint: int, intended: float) -> None:
         """A request was written to a connection."""
-        self.total.sent += 1
-        self.endpoints[endpoint].sent += 1
         self._second(intended).sent += 1
+        if self._endpoints:
+            self._endpoints[endpoint].sent += 1
 
     def reply(self, endpoint: int, intended: float, latency: float, status: int) -> None:
         """An HTTP reply arrived LATENCY seconds after the request was due (or left)."""
         micros = int(latency * 1e6)
         second = self._second(intended)
-        for tally in (self.total, self.endpoints[endpoint], second):
+        second.latency.record(micros)
+        second.statuses[status] += 1
+        if self._endpoints:
+            tally = self._endpoints[endpoint]
             tally.latency.record(micros)
             tally.statuses[status] += 1
         done = intended + latency
@@ -116,8 +136,10 @@ class Recorder:
     def failure(self, endpoint: int, intended: float, latency: float, kind: str) -> None:
         """A request ended without a reply (KIND is one of the pool's error kinds)."""
         micros = int(latency * 1e6)
-        second = self._second(intended)
-        for tally in (self.total, self.endpoints[endpoint], second):
+        tallies = [self._second(intended)]
+        if self._endpoints:
+            tallies.append(self._endpoints[endpoint])
+        for tally in tallies:
             if kind == TIMEOUT:
                 tally.latency.record(micros)
             tally.transport_errors[kind] += 1

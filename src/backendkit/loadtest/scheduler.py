@@ -43,7 +43,7 @@ class Progress:
     sent: int
     replies: int
     errors: int
-    p95_ms: float
+    p95_ms: float  # of the requests due in the last whole second
 
 
 @dataclass
@@ -132,19 +132,21 @@ class _Run:
         while True:
             await asyncio.sleep(every)
             now = self.loop.time()
-            tally = self.recorder.total
+            timeline = self.recorder.timeline
             rate = (self.launches - previous_sent) / max(now - previous_time, 1e-9)
             previous_sent, previous_time = self.launches, now
+            last = int(now - self.recorder.window_start) - 1  # the last whole second
+            recent = timeline[last] if 0 <= last < len(timeline) else None
             callback(
                 Progress(
                     elapsed=min(now - self.start, total_time),
                     total=total_time,
                     warming_up=now < self.recorder.window_start,
                     rate=rate,
-                    sent=tally.sent,
-                    replies=tally.replies,
-                    errors=tally.http_errors + sum(tally.transport_errors.values()),
-                    p95_ms=tally.latency.percentile(95) / 1000,
+                    sent=sum(t.sent for t in timeline),
+                    replies=sum(t.replies for t in timeline),
+                    errors=sum(t.http_errors + sum(t.transport_errors.values()) for t in timeline),
+                    p95_ms=recent.latency.percentile(95) / 1000 if recent else 0.0,
                 )
             )
 
