@@ -5,10 +5,10 @@ under test. It prints "PORT <n>" once it listens and stops when its stdin closes
 outlives the test that started it) or after --lifetime seconds.
 
 Paths: /fast (200 at once), /slow (200 after 20 ms), /cpu (200 after 0.1 ms of CPU, like a small
-real handler: the server rather than the load generator sets the top rate), /stall (200; the --stall-after'th request
-blocks the whole server for 1 s, once), /status/<code>, /health (health+json pass),
-/ready (health+json fail, 503), /warn (health+json warn, 200), /hang (never answers),
-/connections (how many connections were accepted so far).
+real handler: the server rather than the load generator sets the top rate), /stall (200; the
+--stall-after'th request blocks the whole server for 1 s, once), /status/<code>, /health
+(health+json pass), /ready (health+json fail, 503), /warn (health+json warn, 200), /hang (never
+answers), /connections (how many connections were accepted so far).
 """
 
 from __future__ import annotations
