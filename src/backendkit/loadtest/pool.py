@@ -114,7 +114,10 @@ class Pool:
         self._settle_one()
         self._busy.discard(connection)
         if connection.reusable and self.keepalive:
-            self._hand_on(connection, now)
+            if self.line:
+                self._hand_on(connection, now)
+            else:
+                self._idle.append(connection)
         else:
             connection.close()
             self.opened -= 1

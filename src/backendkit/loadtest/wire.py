@@ -17,6 +17,11 @@ _HEAD_LIMIT = 1 << 20
 _NO_BODY_STATUSES = frozenset({204, 304})
 _HEAD, _LENGTH, _CHUNKED, _UNTIL_CLOSE = range(4)
 
+_Parsed = tuple[int, bool | None, int, int]  # status, reusable, body framing, length
+# A load run reads the same few response heads over and over: parse each once.
+_PARSED: dict[tuple[bytes, bool], _Parsed] = {}
+_PARSED_LIMIT = 1024
+
 Request = tuple[int, float, bool]  # endpoint index, due time, measured
 
 
@@ -124,34 +129,16 @@ class LoadConnection(asyncio.Protocol):
         return None
 
     def _read_head(self, head: bytes) -> None:
-        line_end = head.find(b"\r\n")
-        status_line = head if line_end < 0 else head[:line_end]
-        version, _, tail = status_line.partition(b" ")
-        if not version.startswith(b"HTTP/1.") or len(tail) < 3 or not tail[:3].isdigit():
-            raise ProtocolError(f"not an HTTP/1.x status line: {status_line[:40]!r}")
-        status = self.status = int(tail[:3])
-        if status < 200:
-            return
-        fields = head.lower()
-        connection = _field(fields, b"\r\nconnection:")
-        self.reusable = b"close" not in connection and (
-            version == b"HTTP/1.1" or b"keep-alive" in connection
-        )
-        if self.head or status in _NO_BODY_STATUSES:
-            return
-        if b"chunked" in _field(fields, b"\r\ntransfer-encoding:"):
-            self.state = _CHUNKED
-            return
-        length = _field(fields, b"\r\ncontent-length:")
-        if length:
-            try:
-                self.remaining = int(length)
-            except ValueError:
-                raise ProtocolError(f"bad Content-Length {length!r}") from None
-            self.state = _LENGTH
-            return
-        self.reusable = False
-        self.state = _UNTIL_CLOSE
+        key = (head, self.head)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            parsed = _parse_head(head, head_request=self.head)
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[key] = parsed
+        self.status, reusable, self.state, self.remaining = parsed
+        if reusable is not None:
+            self.reusable = reusable
 
     def _complete(self, rest: bytes) -> bytes | None:
         request = self.request
@@ -193,6 +180,34 @@ class LoadConnection(asyncio.Protocol):
         self.reusable = False
         if self.transport is not None:
             self.transport.close()
+
+
+def _parse_head(head: bytes, *, head_request: bool) -> _Parsed:
+    """Status, whether the connection stays open (None: not known yet), body framing, length."""
+    line_end = head.find(b"\r\n")
+    status_line = head if line_end < 0 else head[:line_end]
+    version, _, tail = status_line.partition(b" ")
+    if not version.startswith(b"HTTP/1.") or len(tail) < 3 or not tail[:3].isdigit():
+        raise ProtocolError(f"not an HTTP/1.x status line: {status_line[:40]!r}")
+    status = int(tail[:3])
+    if status < 200:
+        return status, None, _HEAD, 0
+    fields = head.lower()
+    connection = _field(fields, b"\r\nconnection:")
+    reusable = b"close" not in connection and (
+        version == b"HTTP/1.1" or b"keep-alive" in connection
+    )
+    if head_request or status in _NO_BODY_STATUSES:
+        return status, reusable, _HEAD, 0
+    if b"chunked" in _field(fields, b"\r\ntransfer-encoding:"):
+        return status, reusable, _CHUNKED, 0
+    length = _field(fields, b"\r\ncontent-length:")
+    if length:
+        try:
+            return status, reusable, _LENGTH, int(length)
+        except ValueError:
+            raise ProtocolError(f"bad Content-Length {length!r}") from None
+    return status, False, _UNTIL_CLOSE, 0
 
 
 def _field(fields: bytes, marker: bytes) -> bytes:
