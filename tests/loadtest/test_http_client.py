@@ -165,3 +165,16 @@ def test_error_kinds() -> None:
     assert error_kind(asyncio.IncompleteReadError(b"", 10)) == "closed"
     assert error_kind(ProtocolError("x")) == "protocol"
     assert error_kind(OSError("no route")) == "connect"
+
+
+def test_a_server_that_closes_every_connection_at_once_ends_the_run_with_closed_errors() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    async def body_check(origin: Origin) -> None:
+        summary = await asyncio.to_thread(_load, origin, 50, 5)
+        assert summary["errors"]["by_kind"] == {"closed": 5}
+        assert summary["replies"] == 0
+        assert summary["schedule"]["achieved_rps"] > 0
+
+    asyncio.run(_with_server(handler, body_check))

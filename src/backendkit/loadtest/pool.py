@@ -79,6 +79,9 @@ class Pool:
         endpoint, intended, measured = request
         if measured and not retry:
             self.recorder.sent(endpoint, intended)
+        if connection.transport is None:  # the server closed it before anything was sent
+            self.failed(connection, request, ConnectionResetError())
+            return
         self._busy.add(connection)
         connection.send(request, self.payloads[endpoint], head=self.heads[endpoint], now=now)
 
@@ -139,7 +142,7 @@ class Pool:
             return
         self.opened -= 1
         kind = TIMEOUT if connection.timed_out else error_kind(error) if error else CLOSED
-        self._end_failed(request, kind, sent_at=connection.sent_at)
+        self._end_failed(request, kind, sent_at=connection.sent_at or None)
         self._next_after_free_slot()
 
     def _end_failed(self, request: Request, kind: str, *, sent_at: float | None = None) -> None:
