@@ -4,10 +4,11 @@ It is a raw asyncio protocol so that it costs the machine far less than the load
 under test. It prints "PORT <n>" once it listens and stops when its stdin closes (so it never
 outlives the test that started it) or after --lifetime seconds.
 
-Paths: /fast (200 at once), /slow (200 after 20 ms), /stall (200; the --stall-after'th request
-blocks the whole server for 1 s, once), /status/<code>, /health (health+json pass),
-/ready (health+json fail, 503), /warn (health+json warn, 200), /hang (never answers),
-/connections (how many connections were accepted so far).
+Paths: /fast (200 at once), /slow (200 after 20 ms), /cpu (200 after 0.1 ms of CPU, like a small
+real handler: the server rather than the load generator sets the top rate), /stall (200; the
+--stall-after'th request blocks the whole server for 1 s, once), /status/<code>, /health
+(health+json pass), /ready (health+json fail, 503), /warn (health+json warn, 200), /hang (never
+answers), /connections (how many connections were accepted so far).
 """
 
 from __future__ import annotations
@@ -84,6 +85,11 @@ class Handler(asyncio.Protocol):
         fixed = FIXED.get(path)
         if fixed is not None:
             self.transport.write(fixed)
+        elif path == b"/cpu":
+            spent = time.thread_time() + 0.0001
+            while time.thread_time() < spent:
+                pass
+            self.transport.write(FAST)
         elif path == b"/slow":
             asyncio.get_running_loop().call_later(0.02, self.reply, FAST)
         elif path == b"/stall":

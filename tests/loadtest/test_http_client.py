@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
 from backendkit.errors import UsageError
+from backendkit.loadtest.failures import error_kind
 from backendkit.loadtest.http import (
     Connection,
     Origin,
@@ -15,7 +17,9 @@ from backendkit.loadtest.http import (
     encode_request,
     split_url,
 )
-from backendkit.loadtest.pool import ConnectionPool, error_kind
+from backendkit.loadtest.plan import Endpoint, LoadPlan
+from backendkit.loadtest.report import summarize
+from backendkit.loadtest.scheduler import run_load
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -82,33 +86,59 @@ def test_a_bad_status_line_is_a_protocol_error() -> None:
     asyncio.run(_with_server(_serve_replies(b"SSH-2.0-OpenSSH\r\n\r\n"), body_check))
 
 
-def test_a_stale_keepalive_connection_is_retried_once() -> None:
+def _load(origin: Origin, rate: float, requests: int) -> dict[str, Any]:
+    async def run() -> dict[str, Any]:
+        endpoint = Endpoint("GET /", "GET", "/")
+        plan = LoadPlan(origin, (endpoint,), rate=rate, duration=requests / rate, timeout=2)
+        return summarize(await run_load(plan))
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    ],
+)
+def test_the_load_run_reads_every_body_framing_in_pieces(reply: bytes) -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                for i in range(0, len(reply), 7):  # the reply arrives in small pieces
+                    writer.write(reply[i : i + 7])
+                    await writer.drain()
+                    await asyncio.sleep(0.001)
+                if b"close" in reply or b"HTTP/1.0" in reply:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+
+    async def body_check(origin: Origin) -> None:
+        summary = await asyncio.to_thread(_load, origin, 100, 10)
+        assert summary["status_codes"] == {"200": 10}, summary["errors"]
+        assert summary["errors"]["transport"] == 0
+
+    asyncio.run(_with_server(handler, body_check))
+
+
+def test_a_keepalive_connection_the_server_closed_is_not_reused() -> None:
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
     async def body_check(origin: Origin) -> None:
-        pool = ConnectionPool(origin, 1, None)
-        for _ in range(3):  # the server closes after each reply, as an idle timeout would
-            slot = await pool.acquire()
-            response = await pool.send(slot, _get(origin))
-            assert response.status == 200
-            pool.release(slot)
-            await asyncio.sleep(0.05)
-        pool.close()
+        # the server closes after each reply, as an idle timeout would, without saying so
+        summary = await asyncio.to_thread(_load, origin, 20, 3)
+        assert summary["status_codes"] == {"200": 3}, summary["errors"]
+        assert summary["schedule"]["sent"] == 3
 
     asyncio.run(_with_server(_serve_replies(ok), body_check))
-
-
-def test_pool_hands_a_released_connection_to_the_next_waiter() -> None:
-    async def body_check(origin: Origin) -> None:
-        pool = ConnectionPool(origin, 1, None)
-        first = await pool.acquire()
-        waiter = asyncio.ensure_future(pool.acquire())
-        await asyncio.sleep(0)
-        assert pool.busy and pool.waiting == 1
-        pool.release(first)
-        assert (await waiter) is first
-
-    asyncio.run(_with_server(_serve_replies(), body_check))
 
 
 def test_encode_request_lets_user_headers_win() -> None:
@@ -135,3 +165,16 @@ def test_error_kinds() -> None:
     assert error_kind(asyncio.IncompleteReadError(b"", 10)) == "closed"
     assert error_kind(ProtocolError("x")) == "protocol"
     assert error_kind(OSError("no route")) == "connect"
+
+
+def test_a_server_that_closes_every_connection_at_once_ends_the_run_with_closed_errors() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    async def body_check(origin: Origin) -> None:
+        summary = await asyncio.to_thread(_load, origin, 50, 5)
+        assert summary["errors"]["by_kind"] == {"closed": 5}
+        assert summary["replies"] == 0
+        assert summary["schedule"]["achieved_rps"] > 0
+
+    asyncio.run(_with_server(handler, body_check))

@@ -111,15 +111,33 @@ def test_timeouts_count_as_errors_and_as_latency(server_url: str, tmp_path: Path
     assert any("timed out" in hint for hint in summary["hints"])
 
 
-def test_a_full_pool_drops_sends_and_says_so(server_url: str) -> None:
+def test_requests_wait_for_a_busy_pool_and_count_from_their_due_time(server_url: str) -> None:
     summary = run_loadtest(
-        LoadtestOptions(url=f"{server_url}/slow", rps=200, duration="1s", concurrency=1)
+        LoadtestOptions(url=f"{server_url}/slow", rps=100, duration="0.5s", concurrency=1)
+    )
+    schedule, latency = summary["schedule"], summary["latency_ms"]
+    # one connection answers 50 a second: the 50th request is served about 0.5 s after its due
+    assert schedule["sent"] == schedule["intended"] == latency["count"] == 50
+    assert schedule["dropped"] == 0 and schedule["queued"] >= 45
+    assert latency["max"] >= 450 and schedule["line_wait_ms"]["max"] >= 400
+    assert any("waited for one of the 1 connections" in hint for hint in summary["hints"])
+
+
+def test_a_request_waiting_longer_than_the_timeout_is_given_up_as_a_timeout(
+    server_url: str,
+) -> None:
+    summary = run_loadtest(
+        LoadtestOptions(
+            url=f"{server_url}/slow", rps=200, duration="1s", concurrency=1, timeout="300ms"
+        )
     )
     schedule = summary["schedule"]
     assert schedule["dropped"] > 100
-    assert schedule["queued"] > 0
     assert schedule["sent"] + schedule["dropped"] == schedule["intended"] == 200
-    assert any("dropped" in hint for hint in summary["hints"])
+    assert summary["errors"]["by_kind"] == {"timeout": schedule["dropped"]}
+    assert summary["latency_ms"]["count"] == 200  # given-up requests keep their wait
+    assert summary["latency_ms"]["max"] >= 300
+    assert any("were given up" in hint for hint in summary["hints"])
 
 
 def test_warmup_is_not_measured(server_url: str) -> None:

@@ -11,10 +11,10 @@ from typing import Any
 from backendkit.errors import CheckFailedError, UsageError
 from backendkit.loadtest.hints import bottleneck_hints
 from backendkit.loadtest.http import split_url
+from backendkit.loadtest.parallel import run_plan
 from backendkit.loadtest.plan import Endpoint, LoadPlan, parse_duration, parse_header
 from backendkit.loadtest.report import summarize
 from backendkit.loadtest.scenario import load_scenario, read_body_file, scenario_endpoints
-from backendkit.loadtest.scheduler import run_load_sync
 from backendkit.loadtest.targets import parse_targets
 
 DEFAULT_DURATION = "10s"
@@ -37,6 +37,7 @@ class LoadtestOptions:
     requests: int | None = None
     warmup: str = "0s"
     concurrency: int = 256
+    processes: int = 1
     timeout: str = "10s"
     keepalive: bool = True
     insecure: bool = False
@@ -87,6 +88,7 @@ def build_plan(options: LoadtestOptions) -> LoadPlan:
         timeout=parse_duration(options.timeout, what="--timeout"),
         keepalive=options.keepalive,
         verify_tls=not options.insecure,
+        processes=options.processes,
     )
 
 
@@ -135,11 +137,11 @@ def run_loadtest(options: LoadtestOptions) -> dict[str, Any]:
     baseline_plan = _baseline_plan(plan, options.baseline) if options.baseline else None
     out = report_console(json_to_stdout=options.json_out == "-")
     with LiveProgress(out, plan, label="load") as live:
-        summary = summarize(run_load_sync(plan, on_progress=live.update))
+        summary = summarize(run_plan(plan, on_progress=live.update))
     baseline = None
     if baseline_plan is not None:
         with LiveProgress(out, baseline_plan, label="baseline") as live:
-            baseline = summarize(run_load_sync(baseline_plan, on_progress=live.update))
+            baseline = summarize(run_plan(baseline_plan, on_progress=live.update))
         summary["baseline"] = {k: baseline[k] for k in _BASELINE_KEYS}
     summary["targets"] = [target.check(summary) for target in targets]
     summary["passed"] = all(row["passed"] for row in summary["targets"])
@@ -167,6 +169,7 @@ def _baseline_plan(plan: LoadPlan, url: str) -> LoadPlan:
         timeout=plan.timeout,
         keepalive=plan.keepalive,
         verify_tls=plan.verify_tls,
+        processes=plan.processes,
     )
 
 

@@ -39,11 +39,11 @@ def _client_hints(summary: dict[str, Any]) -> list[str]:
     if schedule["dropped"]:
         in_flight = plan["rate_rps"] * latency["mean"] / 1000
         hints.append(
-            f"{schedule['dropped']} sends were dropped because all {plan['concurrency']} "
-            f"connections were busy and the line was full: at {plan['rate_rps']:g} req/s and a "
-            f"mean latency of {latency['mean']:.0f} ms about {in_flight:.0f} requests are in "
-            "flight (Little's law). The server is not keeping up; raise --concurrency only if "
-            "it should cope with that many at once."
+            f"{schedule['dropped']} requests waited in line for one of the "
+            f"{plan['concurrency']} connections for the whole --timeout and were given up: at "
+            f"{plan['rate_rps']:g} req/s and a mean latency of {latency['mean']:.0f} ms about "
+            f"{in_flight:.0f} requests are in flight (Little's law). The server is not keeping "
+            "up; raise --concurrency only if it should cope with that many at once."
         )
     elif schedule["queued"]:
         hints.append(

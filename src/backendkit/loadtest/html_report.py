@@ -6,7 +6,7 @@ from html import escape
 from typing import Any
 
 from backendkit.loadtest.charts import distribution_chart, time_chart
-from backendkit.loadtest.report import PERCENTILES
+from backendkit.loadtest.report import PERCENTILES, waiting_line
 from backendkit.loadtest.targets import format_actual
 
 _STYLE = """
@@ -83,8 +83,8 @@ def render_html(summary: dict[str, Any]) -> str:
 connections &middot; started {escape(summary["started_at"])}</p>
 <h2>Targets</h2>{_targets_table(summary)}
 <h2>Latency (ms, from the intended send time)</h2>{_latency_table(summary)}
-<p>Throughput {summary["throughput_rps"]:g} req/s; sent at {schedule["achieved_rps"]:g} req/s,
-dropped {schedule["dropped"]}, waited for a connection {schedule["queued"]}.
+<p>Throughput {summary["throughput_rps"]:g} req/s; sent at {schedule["achieved_rps"]:g} req/s.
+{escape(waiting_line(summary) or "No request waited for a connection")}.
 Errors {errors["rate"] * 100:.2f}% (HTTP {errors["http"]}, transport {errors["transport"]}).
 Status codes: {statuses or "none"}.</p>
 {f"<h2>What the numbers suggest</h2><ul>{hints}</ul>" if hints else ""}

@@ -68,6 +68,7 @@ class LoadPlan:
     timeout: float = 10.0  # per request, from the moment it is sent
     keepalive: bool = True
     verify_tls: bool = True
+    processes: int = 1  # load generator processes sharing the schedule and the pool
 
     def __post_init__(self) -> None:
         if not self.endpoints:
@@ -80,6 +81,11 @@ class LoadPlan:
             raise UsageError(f"--concurrency must be at least 1: {self.concurrency}")
         if self.timeout <= 0:
             raise UsageError(f"--timeout must be above 0: {self.timeout}")
+        if not 1 <= self.processes <= self.concurrency:
+            raise UsageError(
+                f"--processes must be between 1 and --concurrency ({self.concurrency}): "
+                f"{self.processes}"
+            )
 
     @property
     def measured_requests(self) -> int:
@@ -110,6 +116,7 @@ class LoadPlan:
             "concurrency": self.concurrency,
             "timeout_s": self.timeout,
             "keepalive": self.keepalive,
+            "processes": self.processes,
             "endpoints": [
                 {"name": e.name, "method": e.method, "path": e.target, "weight": e.weight}
                 for e in self.endpoints

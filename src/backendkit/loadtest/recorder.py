@@ -3,8 +3,9 @@
 Latency is measured from the intended send time (or from the actual send when that came first,
 see scheduler.py), so waiting for the scheduler or for a free connection counts. Replies of any
 status and timed-out requests enter the latency histograms (a timeout is a request that took at
-least that long); a request refused or reset before any reply has no latency and is only
-counted as a transport error.
+least that long, a request given up after waiting --timeout in line included); a request
+refused or reset before any reply has no latency and is only counted as a transport error.
+Recorders of several processes merge exactly: their histograms add their counts.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from backendkit.loadtest.failures import TIMEOUT
 from backendkit.loadtest.histogram import LatencyHistogram
-from backendkit.loadtest.pool import TIMEOUT
 
 
 @dataclass
@@ -40,22 +41,65 @@ class Tally:
         """Requests that ended, one way or another."""
         return self.replies + sum(self.transport_errors.values())
 
+    def merge(self, other: Tally) -> None:
+        """Add OTHER's outcomes to this tally."""
+        self.latency.merge(other.latency)
+        self.statuses.update(other.statuses)
+        self.transport_errors.update(other.transport_errors)
+        self.sent += other.sent
+
 
 class Recorder:
-    """Everything measured after the warm-up; the timeline is keyed by intended second."""
+    """Everything measured after the warm-up; the timeline is keyed by intended second.
+
+    Each outcome is recorded once, in its second of the timeline (and in its endpoint's tally
+    when there are several): the run's total is the timeline merged, exactly, at the end.
+    """
 
     def __init__(self, endpoint_count: int, window_start: float) -> None:
         self.window_start = window_start
-        self.total = Tally()
-        self.endpoints = [Tally() for _ in range(endpoint_count)]
         self.timeline: list[Tally] = []
+        self._endpoints = [Tally() for _ in range(endpoint_count)] if endpoint_count > 1 else []
         self.scheduler_lag = LatencyHistogram()  # how late the scheduler launched sends
-        self.queued = 0  # sends that waited for a free connection
-        self.dropped = 0  # sends never made: the line for a connection was full
+        self.line_wait = LatencyHistogram()  # how long queued requests waited for a connection
+        self.queued = 0  # requests that waited in line for a free connection
+        self.gave_up = 0  # requests still in line after --timeout: never sent, timed out
         self.last_completion = window_start
+
+    @property
+    def total(self) -> Tally:
+        """Every measured outcome (the timeline merged; compute once, not per request)."""
+        total = Tally()
+        for tally in self.timeline:
+            total.merge(tally)
+        return total
+
+    @property
+    def endpoints(self) -> list[Tally]:
+        """Outcomes per endpoint, in the plan's order."""
+        return self._endpoints or [self.total]
+
+    def merge(self, other: Recorder) -> None:
+        """Add OTHER's counts; both must share the window start (on their own clocks)."""
+        for mine, theirs in zip(self._endpoints, other._endpoints, strict=True):
+            mine.merge(theirs)
+        for second, tally in enumerate(other.timeline):
+            self._at(second).merge(tally)
+        self.scheduler_lag.merge(other.scheduler_lag)
+        self.line_wait.merge(other.line_wait)
+        self.queued += other.queued
+        self.gave_up += other.gave_up
+        self.last_completion = self.window_start + max(
+            self.last_completion - self.window_start,
+            other.last_completion - other.window_start,
+        )
 
     def _second(self, intended: float) -> Tally:
         index = int(intended - self.window_start)
+        timeline = self.timeline
+        return timeline[index] if index < len(timeline) else self._at(index)
+
+    def _at(self, index: int) -> Tally:
         timeline = self.timeline
         while len(timeline) <= index:
             timeline.append(Tally())
@@ -65,26 +109,37 @@ class Recorder:
         """A send started LAG seconds after its due time (negative: early)."""
         self.scheduler_lag.record(int(lag * 1e6) if lag > 0 else 0)
 
+    def waited(self, wait: float) -> None:
+        """A request left the line WAIT seconds after its due time."""
+        self.line_wait.record(int(wait * 1e6))
+
     def sent(self, endpoint: int, intended: float) -> None:
         """A request was written to a connection."""
-        self.total.sent += 1
-        self.endpoints[endpoint].sent += 1
         self._second(intended).sent += 1
+        if self._endpoints:
+            self._endpoints[endpoint].sent += 1
 
     def reply(self, endpoint: int, intended: float, latency: float, status: int) -> None:
         """An HTTP reply arrived LATENCY seconds after the request was due (or left)."""
         micros = int(latency * 1e6)
         second = self._second(intended)
-        for tally in (self.total, self.endpoints[endpoint], second):
+        second.latency.record(micros)
+        second.statuses[status] += 1
+        if self._endpoints:
+            tally = self._endpoints[endpoint]
             tally.latency.record(micros)
             tally.statuses[status] += 1
-        self.last_completion = max(self.last_completion, intended + latency)
+        done = intended + latency
+        if done > self.last_completion:
+            self.last_completion = done
 
     def failure(self, endpoint: int, intended: float, latency: float, kind: str) -> None:
         """A request ended without a reply (KIND is one of the pool's error kinds)."""
         micros = int(latency * 1e6)
-        second = self._second(intended)
-        for tally in (self.total, self.endpoints[endpoint], second):
+        tallies = [self._second(intended)]
+        if self._endpoints:
+            tallies.append(self._endpoints[endpoint])
+        for tally in tallies:
             if kind == TIMEOUT:
                 tally.latency.record(micros)
             tally.transport_errors[kind] += 1

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from backendkit.cli.output import console, error_console
 from backendkit.loadtest.plan import LoadPlan
-from backendkit.loadtest.report import PERCENTILES
+from backendkit.loadtest.report import PERCENTILES, waiting_line
 from backendkit.loadtest.scheduler import Progress
 from backendkit.loadtest.targets import format_actual
 
@@ -90,8 +90,7 @@ def _rate_line(summary: dict[str, Any]) -> str:
     return (
         f"throughput {summary['throughput_rps']:g} req/s; asked {plan['rate_rps']:g}, "
         f"sent at {schedule['achieved_rps']:g} req/s ({schedule['sent']} of "
-        f"{schedule['intended']}), dropped {schedule['dropped']}, waited for a connection "
-        f"{schedule['queued']}, scheduler lag p99 {schedule['scheduler_lag_ms']['p99']:g} ms"
+        f"{schedule['intended']}), scheduler lag p99 {schedule['scheduler_lag_ms']['p99']:g} ms"
     )
 
 
@@ -123,6 +122,8 @@ def print_summary(out: Console, summary: dict[str, Any]) -> None:
         values = "  ".join(f"{c} {latency[c]:g}" for c in _COLUMNS)
         _say(out, f"latency ms [{name}] n={latency['count']}: {values}")
     _say(out, _rate_line(summary))
+    if waiting := waiting_line(summary):
+        _say(out, waiting)
     _say(out, _error_line(summary))
     if "baseline" in summary:
         _say(out, f"baseline throughput {summary['baseline']['throughput_rps']:g} req/s")
@@ -146,6 +147,8 @@ def _print_rich(out: Console, summary: dict[str, Any]) -> None:
         table.add_row(Text(name), str(latency["count"]), *(f"{latency[c]:g}" for c in _COLUMNS))
     out.print(table)
     _say(out, _rate_line(summary))
+    if waiting := waiting_line(summary):
+        _say(out, waiting)
     _say(out, _error_line(summary))
     if summary["targets"]:
         targets = Table(title="targets", title_justify="left")

@@ -84,8 +84,13 @@ def summarize(result: RunResult) -> dict[str, Any]:
         "schedule": {
             "intended": result.intended,
             "sent": total.sent,
-            "dropped": recorder.dropped,
+            "dropped": recorder.gave_up,
             "queued": recorder.queued,
+            "line_wait_ms": {
+                "p50": _ms(recorder.line_wait.percentile(50)),
+                "p99": _ms(recorder.line_wait.percentile(99)),
+                "max": _ms(recorder.line_wait.max_us),
+            },
             "achieved_rps": round(total.sent / result.send_span, 2),
             "scheduler_lag_ms": {"p99": _ms(lag.percentile(99)), "max": _ms(lag.max_us)},
         },
@@ -113,3 +118,21 @@ def summarize(result: RunResult) -> dict[str, Any]:
         "distribution": _distribution(total.latency),
         "precision": PRECISION,
     }
+
+
+def waiting_line(summary: dict[str, Any]) -> str | None:
+    """What was done with requests that found every connection busy (None: there were none)."""
+    schedule = summary["schedule"]
+    if not schedule["queued"]:
+        return None
+    wait = schedule["line_wait_ms"]
+    text = (
+        f"{schedule['queued']} requests waited for a free connection (wait p50 {wait['p50']:g} "
+        f"ms, max {wait['max']:g} ms); their latency counts from their due time"
+    )
+    if schedule["dropped"]:
+        text += (
+            f"; {schedule['dropped']} still waiting after --timeout were given up and count "
+            "as timeouts"
+        )
+    return text

@@ -6,9 +6,12 @@ latencies instead of slowing the arrivals down (no coordinated omission, as in w
 k6's constant-arrival-rate). The event loop's timers have a resolution of 1 ms, so a request
 may leave up to 1 ms early rather than up to 1 ms late; it is then timed from the moment it
 left. In short, latency runs from the earlier of the due time and the actual send. When every
-connection is busy a request waits in line, still timed from its due time. The line holds at
-most as many requests as the pool; past that a due request is dropped, counted, and reported,
-because sending it later would no longer be the load that was asked for.
+connection is busy a request waits in line (pool.py), still timed from its due time: no
+setting of --concurrency can make a stall look smaller.
+
+A run may be shared by several processes (`share`): process k of n sends requests k, k+n,
+k+2n, ... on its part of the connections, from a start time they agree on, and their recorders
+merge exactly (parallel.py).
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from backendkit.loadtest.http import client_tls_context
 from backendkit.loadtest.plan import LoadPlan, weighted_cycle
-from backendkit.loadtest.pool import ConnectionPool, error_kind
+from backendkit.loadtest.pool import Pool
 from backendkit.loadtest.recorder import Recorder
 
 _LEAD = 0.02  # seconds between set-up and the first due time
@@ -39,7 +43,7 @@ class Progress:
     sent: int
     replies: int
     errors: int
-    p95_ms: float
+    p95_ms: float  # of the requests due in the last whole second
 
 
 @dataclass
@@ -59,23 +63,41 @@ class RunResult:
         return max(self.send_span, recorder.last_completion - recorder.window_start)
 
 
+@dataclass(frozen=True)
+class Share:
+    """This process's part of a run shared by COUNT processes, starting at wall time START."""
+
+    index: int = 0
+    count: int = 1
+    start: float | None = None  # time.time() of the first due time; None: shortly from now
+
+    def connections(self, concurrency: int) -> int:
+        """This process's part of the pool (at least one connection)."""
+        part, rest = divmod(concurrency, self.count)
+        return max(1, part + (1 if self.index < rest else 0))
+
+
 class _Run:
-    def __init__(self, plan: LoadPlan) -> None:
+    def __init__(self, plan: LoadPlan, share: Share) -> None:
         self.plan = plan
+        self.share = share
         self.loop = asyncio.get_running_loop()
-        self.pool = ConnectionPool(
-            plan.origin,
-            plan.concurrency,
-            client_tls_context(verify=plan.verify_tls),
-            keepalive=plan.keepalive,
-        )
-        self.payloads = plan.payloads()
-        self.heads = [e.method == "HEAD" for e in plan.endpoints]
         self.interval = 1.0 / plan.rate
         self.warm = plan.warmup_requests
-        self.start = self.loop.time() + _LEAD
+        tls = client_tls_context(verify=plan.verify_tls)  # slow: before the clock starts
+        now = self.loop.time()
+        self.start = now + (_LEAD if share.start is None else share.start - time.time())
         self.recorder = Recorder(len(plan.endpoints), self.start + self.warm * self.interval)
-        self.pending: set[asyncio.Task[None]] = set()
+        self.pool = Pool(
+            plan.origin,
+            share.connections(plan.concurrency),
+            tls,
+            payloads=plan.payloads(),
+            heads=[e.method == "HEAD" for e in plan.endpoints],
+            recorder=self.recorder,
+            timeout=plan.timeout,
+            keepalive=plan.keepalive,
+        )
         self.last_send = self.recorder.window_start
         self.launches = 0  # warm-up included, for the live rate
 
@@ -83,56 +105,26 @@ class _Run:
         order = weighted_cycle([e.weight for e in self.plan.endpoints])
         cycle = len(order)
         total = self.warm + self.plan.measured_requests
-        limit = 2 * self.plan.concurrency  # in flight plus the line
-        loop, recorder, pending = self.loop, self.recorder, self.pending
-        i = 0
+        loop, recorder, submit = self.loop, self.recorder, self.pool.submit
+        start, interval, warm = self.start, self.interval, self.warm
+        i, step = self.share.index, self.share.count
         while i < total:
-            horizon = loop.time() + _EARLY
+            now = loop.time()
+            horizon = now + _EARLY
             while i < total:
-                intended = self.start + i * self.interval
+                intended = start + i * interval
                 if intended > horizon:
                     break
-                measured = i >= self.warm
-                if len(pending) >= limit:
-                    if measured:
-                        recorder.dropped += 1
-                else:
-                    self.launches += 1
-                    task = loop.create_task(self.request(order[i % cycle], intended, measured))
-                    pending.add(task)
-                    task.add_done_callback(pending.discard)
-                i += 1
+                measured = i >= warm
+                if measured:
+                    recorder.launched(now - intended)
+                    self.last_send = now
+                self.launches += 1
+                submit((order[i % cycle], intended, measured), now)
+                i += step
             if i < total:
                 # wake no later than the next due time: the selector rounds timeouts up to 1 ms
-                await asyncio.sleep(self.start + i * self.interval - _EARLY - loop.time())
-
-    async def request(self, endpoint: int, intended: float, measured: bool) -> None:
-        pool, recorder = self.pool, self.recorder
-        launched = self.loop.time()
-        origin = min(intended, launched)  # late: from the due time; early: from the send
-        if measured:
-            recorder.launched(launched - intended)
-            self.last_send = max(self.last_send, launched)
-            if pool.busy:
-                recorder.queued += 1
-        slot = await pool.acquire()
-        if measured:
-            recorder.sent(endpoint, intended)
-        try:
-            async with asyncio.timeout(self.plan.timeout):
-                response = await pool.send(slot, self.payloads[endpoint], head=self.heads[endpoint])
-        except Exception as exc:  # every failure is a measured outcome, not a crash
-            done = self.loop.time()
-            if slot.connection is not None:
-                slot.connection.reusable = False
-            pool.release(slot)
-            if measured:
-                recorder.failure(endpoint, intended, done - origin, error_kind(exc))
-            return
-        done = self.loop.time()
-        pool.release(slot)
-        if measured:
-            recorder.reply(endpoint, intended, done - origin, response.status)
+                await asyncio.sleep(start + i * interval - _EARLY - loop.time())
 
     async def report_progress(self, callback: Callable[[Progress], None], every: float) -> None:
         total_time = self.plan.warmup + self.plan.duration
@@ -140,26 +132,23 @@ class _Run:
         while True:
             await asyncio.sleep(every)
             now = self.loop.time()
-            tally = self.recorder.total
+            timeline = self.recorder.timeline
             rate = (self.launches - previous_sent) / max(now - previous_time, 1e-9)
             previous_sent, previous_time = self.launches, now
+            last = int(now - self.recorder.window_start) - 1  # the last whole second
+            recent = timeline[last] if 0 <= last < len(timeline) else None
             callback(
                 Progress(
                     elapsed=min(now - self.start, total_time),
                     total=total_time,
                     warming_up=now < self.recorder.window_start,
                     rate=rate,
-                    sent=tally.sent,
-                    replies=tally.replies,
-                    errors=tally.http_errors + sum(tally.transport_errors.values()),
-                    p95_ms=tally.latency.percentile(95) / 1000,
+                    sent=sum(t.sent for t in timeline),
+                    replies=sum(t.replies for t in timeline),
+                    errors=sum(t.http_errors + sum(t.transport_errors.values()) for t in timeline),
+                    p95_ms=recent.latency.percentile(95) / 1000 if recent else 0.0,
                 )
             )
-
-    async def drain(self) -> None:
-        while self.pending:
-            await asyncio.wait(set(self.pending))
-        self.pool.close()
 
 
 async def run_load(
@@ -167,10 +156,14 @@ async def run_load(
     *,
     on_progress: Callable[[Progress], None] | None = None,
     progress_every: float = 1.0,
+    share: Share | None = None,
 ) -> RunResult:
-    """Run PLAN and return its measurements; ON_PROGRESS is called every PROGRESS_EVERY s."""
+    """Run PLAN (or this process's SHARE of it) and return its measurements.
+
+    ON_PROGRESS is called every PROGRESS_EVERY seconds.
+    """
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    run = _Run(plan)
+    run = _Run(plan, share or Share())
     ticker = (
         asyncio.create_task(run.report_progress(on_progress, progress_every))
         if on_progress
@@ -178,7 +171,7 @@ async def run_load(
     )
     try:
         await run.schedule()
-        await run.drain()
+        await run.pool.settle()
     finally:
         if ticker:
             ticker.cancel()
@@ -197,11 +190,14 @@ def run_load_sync(
     *,
     on_progress: Callable[[Progress], None] | None = None,
     progress_every: float = 1.0,
+    share: Share | None = None,
 ) -> RunResult:
     """`run_load` in a fresh event loop, with the start-up garbage moved out of the collector."""
     gc.collect()
     gc.freeze()  # older objects are never scanned again: shorter collector pauses mid-run
     try:
-        return asyncio.run(run_load(plan, on_progress=on_progress, progress_every=progress_every))
+        return asyncio.run(
+            run_load(plan, on_progress=on_progress, progress_every=progress_every, share=share)
+        )
     finally:
         gc.unfreeze()

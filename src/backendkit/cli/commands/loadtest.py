@@ -51,6 +51,9 @@ def loadtest(
     concurrency: int = typer.Option(
         256, "--concurrency", "-c", help="Connections: the most requests in flight."
     ),
+    processes: int = typer.Option(
+        1, "--processes", "-p", help="Load generator processes sharing the load (cores to use)."
+    ),
     timeout: str = typer.Option("10s", "--timeout", help="Per-request timeout."),
     keepalive: bool = typer.Option(
         True, "--keepalive/--no-keepalive", help="Reuse connections (default) or one per request."
@@ -90,6 +93,7 @@ def loadtest(
             requests=requests,
             warmup=warmup,
             concurrency=concurrency,
+            processes=processes,
             timeout=timeout,
             keepalive=keepalive,
             insecure=insecure,
