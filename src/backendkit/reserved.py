@@ -45,7 +45,7 @@ TEMPLATE_IMPORTED_NAMES = frozenset(
         "CacheDep", "CamelModel", "ConfigDict", "CurrentPrincipal", "CursorPagination",
         "Database", "DateTimeInUTC", "Decimal", "DecimalScale", "EmailStr", "Entity", "Envelope",
         "FakeRedis", "FastAPI", "Field", "HttpUrlStr", "Int32", "Int64", "IsoDate", "JsonObject",
-        "JsonVariant", "ListEnvelope", "ListQuery", "Mapped", "Mapping", "NewPassword",
+        "JsonVariant", "ListEnvelope", "ListQuery", "Literal", "Mapped", "Mapping", "NewPassword",
         "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "Repository",
         "SessionDep", "SoftDeletable", "StrictBool", "StrictFloat", "UTCDateTime",
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -121,18 +122,58 @@ def test_validators_report_findings(tmp_path: Path) -> None:
             check()
 
 
-def test_workflow_with_redis_cache_passes_and_starts_redis(tmp_path: Path) -> None:
-    """``--cache redis`` adds a Redis service container."""
-    config = ServiceConfig.model_validate(
-        {"name": "book_club", "auth": "none", "cache": "redis", "deploy": "docker"}
-    )
+def render_workflow(tmp_path: Path, **answers: str) -> tuple[Path, dict[str, Any]]:
+    """The workflow for a project with ANSWERS, written to a file, and its render context."""
+    config = ServiceConfig.model_validate({"name": "book_club", "deploy": "docker", **answers})
     context = service_context(config, {}, template_version="", secret_key="")
     source = "project/{% if ci == 'github' %}.github{% endif %}/workflows/ci.yml.jinja"
-    workflow = get_template().environment.get_template(source).render(context)
     path = tmp_path / "ci.yml"
-    path.write_text(workflow)
+    path.write_text(get_template().environment.get_template(source).render(context))
+    return path, context
+
+
+def databases_tested(test_job: dict[str, Any], database_url: str) -> list[str]:
+    """The backends the job's pytest steps run on, in order, from their database URLs."""
+    return [
+        step["env"][database_url].split("+")[0]
+        for step in test_job["steps"]
+        if step.get("run") == "pytest"
+    ]
+
+
+@pytest.mark.parametrize("auth", ["jwt", "none"])
+@pytest.mark.parametrize("cache", ["redis", "none"])
+@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+def test_workflow_of_every_db_cache_and_auth_passes_the_schemas(
+    tmp_path: Path, db: str, cache: str, auth: str
+) -> None:
+    path, _ = render_workflow(tmp_path, db=db, cache=cache, auth=auth)
     validators.check_jsonschema("vendor.github-workflows", [path])
     validators.check_jsonschema("custom.github-workflows-require-timeout", [path])
-    test_job = yaml.safe_load(workflow)["jobs"]["test"]
+
+
+def test_workflow_tests_a_sqlite_project_on_sqlite_then_postgresql(tmp_path: Path) -> None:
+    path, context = render_workflow(tmp_path, db="sqlite")
+    test_job = yaml.safe_load(path.read_text())["jobs"]["test"]
+    database_url = context["env"].database_url
+    assert databases_tested(test_job, database_url) == ["sqlite", "postgresql"]
+    migrations = [s for s in test_job["steps"] if "alembic check" in s.get("run", "")]
+    assert [s["env"][database_url].split("+")[0] for s in migrations] == ["sqlite", "postgresql"]
+    assert database_url not in test_job["env"], "each step names its database"
+
+
+def test_workflow_tests_a_postgresql_project_on_postgresql_only(tmp_path: Path) -> None:
+    path, context = render_workflow(tmp_path, db="postgres")
+    test_job = yaml.safe_load(path.read_text())["jobs"]["test"]
+    assert databases_tested(test_job, context["env"].database_url) == ["postgresql"]
+
+
+@pytest.mark.parametrize("cache", ["redis", "none"])
+def test_workflow_starts_redis_whatever_the_cache_as_compose_and_kubernetes_do(
+    tmp_path: Path, cache: str
+) -> None:
+    """Rate limits and idempotency keys use Redis with any cache answer: CI tests that too."""
+    path, context = render_workflow(tmp_path, cache=cache)
+    test_job = yaml.safe_load(path.read_text())["jobs"]["test"]
     assert test_job["services"]["redis"]["image"] == context["redis_image"]
     assert test_job["env"][context["env"].redis_url].startswith("redis://localhost:")

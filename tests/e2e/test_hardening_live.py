@@ -102,7 +102,7 @@ def probe_login_limit(base: str) -> None:
     assert statuses == [401] * 10
     refused = request("POST", f"{base}/api/v1/auth/login", attempt)
     assert_envelope(refused, 429, "RATE_LIMITED")
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert 1 <= int(refused.headers["Retry-After"]) <= 66  # a minute and one 6 s sub-window
     # Another account from the same client is not held back by this one's failures.
     other = {**attempt, "email": "somebody@example.com"}
     assert request("POST", f"{base}/api/v1/auth/login", other).status == 401

@@ -1,8 +1,16 @@
-"""Rate limits: fixed one-minute windows counted per client, and per account for sign-ins.
+"""Rate limits: sliding one-minute windows counted per client, and per account for sign-ins.
+
+A window is SLOTS sub-windows; a request passes while the requests counted in the current
+sub-window and the SLOTS before it (which cover every minute that ends now) stay under the
+limit. So no 60-second span ever holds more than the limit, wherever it starts, and a client
+cannot send the limit twice across a minute boundary. The price is being held back at most
+one sub-window (6 s) longer than an exact log of every request would, for SLOTS + 1 counters
+per client instead of one timestamp per request.
 
 With REDIS_URL every replica counts in Redis (one atomic script per request); without it,
 or while Redis is down, each process counts for itself in a bounded dictionary. Health and
-metrics endpoints are never limited: probes and scrapers poll them.
+metrics endpoints are never limited: probes and scrapers poll them. The time comes from an
+injected clock (wall-clock seconds by default), so tests step it across window edges.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -22,13 +30,35 @@ from app.core.errors import error_response
 from app.core.shared_store import SharedStore
 
 WINDOW_SECONDS = 60
+SLOTS = 10
 DEFAULT_AUTH_LIMIT = 10
 UNLIMITED_PATHS = ("/health", "/ready", "/metrics")
-# INCR and EXPIRE in one step: a crash between them can never leave a counter without expiry.
-_INCREMENT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return count
+Clock = Callable[[], float]
+# One hash per client, sub-window number -> count; read, pruned and counted in one step, so
+# replicas never both take the last request of a window. Returns [allowed, slot, count, ...].
+_SLIDING_HIT = """
+local current = tonumber(ARGV[1])
+local oldest = current - tonumber(ARGV[2])
+local fields = redis.call('HGETALL', KEYS[1])
+local total = 0
+local counted = {0}
+for i = 1, #fields, 2 do
+  local slot = tonumber(fields[i])
+  if slot < oldest then
+    redis.call('HDEL', KEYS[1], fields[i])
+  else
+    local count = tonumber(fields[i + 1])
+    total = total + count
+    counted[#counted + 1] = slot
+    counted[#counted + 1] = count
+  end
+end
+if total < tonumber(ARGV[3]) then
+  counted[1] = 1
+  redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+return counted
 """
 
 
@@ -39,75 +69,153 @@ class Decision:
     allowed: bool
     limit: int
     remaining: int
-    reset_seconds: int
+    # Whole seconds until the next request would pass (0 while some remain).
+    retry_after: int
+
+
+def seconds_until_allowed(
+    counts: Iterable[tuple[int, int]], total: int, limit: int, width: float, now: float
+) -> int:
+    """When one more request fits: COUNTS are (sub-window, requests), oldest first.
+
+    A sub-window stops counting once SLOTS newer ones have begun.
+    """
+    excess = total - limit + 1
+    for slot, count in counts:
+        excess -= count
+        if excess <= 0:
+            return max(1, math.ceil((slot + SLOTS + 1) * width - now))
+    return 1
+
+
+def decide(
+    counts: Iterable[tuple[int, int]],
+    total: int,
+    limit: int,
+    allowed: bool,
+    width: float,
+    now: float,
+) -> Decision:
+    """The decision once TOTAL requests (this one included when ALLOWED) are counted."""
+    remaining = max(0, limit - total)
+    if allowed and remaining:
+        return Decision(True, limit, remaining, 0)
+    return Decision(
+        allowed, limit, remaining, seconds_until_allowed(counts, total, limit, width, now)
+    )
+
+
+class _Window:
+    """One client's counts: a ring of SLOTS + 1 sub-windows ending at NEWEST."""
+
+    __slots__ = ("counts", "newest")
+
+    def __init__(self, newest: int) -> None:
+        self.newest = newest
+        self.counts = [0] * (SLOTS + 1)
+
+    def advance(self, slot: int) -> None:
+        """Make SLOT the newest sub-window, emptying the ones it reuses."""
+        if slot <= self.newest:  # the same sub-window, or a clock that stepped back
+            return
+        ring = SLOTS + 1
+        if slot - self.newest >= ring:
+            self.counts = [0] * ring
+        else:
+            for passed in range(self.newest + 1, slot + 1):
+                self.counts[passed % ring] = 0
+        self.newest = slot
+
+    def oldest_first(self) -> list[tuple[int, int]]:
+        ring = SLOTS + 1
+        return [(s, self.counts[s % ring]) for s in range(self.newest - SLOTS, self.newest + 1)]
 
 
 class MemoryLimiter:
-    """Fixed-window counters in this process, at most MAX_KEYS of them."""
+    """Sliding-window counters in this process, at most MAX_KEYS of them."""
 
     def __init__(self, max_keys: int = 100_000) -> None:
         self.max_keys = max_keys
-        # key -> (window number, count); insertion order is oldest first.
-        self._counts: dict[str, tuple[int, int]] = {}
+        # Insertion order is oldest first.
+        self._windows: dict[str, _Window] = {}
 
     def __len__(self) -> int:
-        return len(self._counts)
+        return len(self._windows)
 
-    def hit(self, key: str, limit: int, window: int = WINDOW_SECONDS) -> Decision:
-        now = time.time()
-        current = int(now // window)
-        seen_window, count = self._counts.get(key, (current, 0))
-        count = count + 1 if seen_window == current else 1
-        if key not in self._counts and len(self._counts) >= self.max_keys:
-            self._evict(current)
-        self._counts[key] = (current, count)
-        reset = max(1, math.ceil((current + 1) * window - now))
-        return Decision(count <= limit, limit, max(0, limit - count), reset)
+    def hit(self, key: str, limit: int, window: float, now: float) -> Decision:
+        width = window / SLOTS
+        slot = int(now // width)
+        counted = self._windows.get(key)
+        if counted is None:
+            if len(self._windows) >= self.max_keys:
+                self._evict(slot)
+            counted = self._windows[key] = _Window(slot)
+        else:
+            counted.advance(slot)
+        total = sum(counted.counts)
+        allowed = total < limit
+        if allowed:
+            counted.counts[counted.newest % (SLOTS + 1)] += 1
+            total += 1
+            if total < limit:  # the common case: nothing else to work out
+                return Decision(True, limit, limit - total, 0)
+        return decide(counted.oldest_first(), total, limit, allowed, width, now)
 
-    def _evict(self, current: int) -> None:
-        # Drop finished windows first; if every key is live, drop the oldest tenth at once,
-        # so that a flood of new clients costs one sweep per many keys, not one per key.
-        stale = [k for k, (w, _) in self._counts.items() if w != current]
+    def _evict(self, slot: int) -> None:
+        # Drop windows with nothing left in them first; if every key is live, drop the oldest
+        # tenth at once, so that a flood of new clients costs one sweep per many keys.
+        stale = [k for k, w in self._windows.items() if w.newest < slot - SLOTS]
         for key in stale:
-            del self._counts[key]
-        if len(self._counts) >= self.max_keys:
-            for key in list(self._counts)[: max(1, self.max_keys // 10)]:
-                del self._counts[key]
+            del self._windows[key]
+        if len(self._windows) >= self.max_keys:
+            for key in list(self._windows)[: max(1, self.max_keys // 10)]:
+                del self._windows[key]
 
 
 class Limiter:
     """Counts in the shared store when it is usable, in this process otherwise."""
 
-    def __init__(self, store: SharedStore, local: MemoryLimiter | None = None) -> None:
+    def __init__(
+        self, store: SharedStore, local: MemoryLimiter | None = None, clock: Clock = time.time
+    ) -> None:
         self.store = store
         self.local = local or MemoryLimiter()
-        self._script = store.client.register_script(_INCREMENT) if store.client else None
+        # Wall-clock seconds: replicas sharing Redis must agree on the time (NTP does).
+        self.clock = clock
+        self._script = store.client.register_script(_SLIDING_HIT) if store.client else None
 
-    async def hit(self, key: str, limit: int, window: int = WINDOW_SECONDS) -> Decision:
+    async def hit(self, key: str, limit: int, window: float = WINDOW_SECONDS) -> Decision:
+        now = self.clock()
         if self._script is not None and self.store.usable:
             try:
-                return await self._shared_hit(key, limit, window)
+                return await self._shared_hit(key, limit, window, now)
             except Exception as error:  # an outage must never fail the request
                 self.store.failed(error)
-        return self.local.hit(key, limit, window)
+        return self.local.hit(key, limit, window, now)
 
-    async def _shared_hit(self, key: str, limit: int, window: int) -> Decision:
+    async def _shared_hit(self, key: str, limit: int, window: float, now: float) -> Decision:
         assert self._script is not None
-        now = time.time()
-        current = int(now // window)
-        redis_key = self.store.key("rate", key, str(current))
-        count = int(await self._script(keys=[redis_key], args=[window]))
-        reset = max(1, math.ceil((current + 1) * window - now))
-        return Decision(count <= limit, limit, max(0, limit - count), reset)
+        width = window / SLOTS
+        slot = int(now // width)
+        expiry_ms = math.ceil((window + width) * 1000)
+        reply = await self._script(
+            keys=[self.store.key("rate", key)], args=[slot, SLOTS, limit, expiry_ms]
+        )
+        allowed = int(reply[0]) == 1
+        counts = {int(reply[i]): int(reply[i + 1]) for i in range(1, len(reply), 2)}
+        if allowed:
+            counts[slot] = counts.get(slot, 0) + 1
+        total = sum(counts.values())
+        return decide(sorted(counts.items()), total, limit, allowed, width, now)
 
 
-Hit = Callable[[str, int, int], Awaitable[Decision]]
+Hit = Callable[[str, int, float], Awaitable[Decision]]
 
 _local = MemoryLimiter()
 
 
-async def _local_hit(key: str, limit: int, window: int) -> Decision:
-    return _local.hit(key, limit, window)
+async def _local_hit(key: str, limit: int, window: float) -> Decision:
+    return _local.hit(key, limit, window, time.time())
 
 
 def limiter_of(request: Request) -> Hit:
@@ -121,10 +229,10 @@ TOO_MANY = "Too many requests; try again later"
 
 def _limit_headers(decision: Decision) -> dict[str, str]:
     return {
-        "Retry-After": str(decision.reset_seconds),
+        "Retry-After": str(decision.retry_after),
         "RateLimit-Limit": str(decision.limit),
         "RateLimit-Remaining": "0",
-        "RateLimit-Reset": str(decision.reset_seconds),
+        "RateLimit-Reset": str(decision.retry_after),
     }
 
 
@@ -152,7 +260,7 @@ async def limit_auth_attempt(request: Request, identity: str) -> None:
 
 
 class RateLimitMiddleware:
-    """Answer 429 once a client passed PER_MINUTE requests in the current minute.
+    """Answer 429 once a client passed PER_MINUTE requests in the last minute.
 
     The RateLimit-* headers go on the 429 only: adding them to every response would cost
     a send wrapper on the hot path.
