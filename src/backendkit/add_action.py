@@ -11,7 +11,6 @@ from backendkit.config_file import build_resource
 from backendkit.errors import UsageError
 from backendkit.fields import parse_fields
 from backendkit.project import Project
-from backendkit.templates import get_template
 from backendkit.update_plan import Action, UpdatePlan, plan_update
 
 
@@ -30,13 +29,7 @@ class ActionPlan:
 
 def plan_action(project: Project, resource: str, verb: str, body: list[str]) -> ActionPlan:
     """Validate the action and plan the re-render; nothing is written."""
-    template = get_template(project.state.template.name)
-    if template.version != project.state.template.version:
-        raise UsageError(
-            f"the project was generated with template {template.name} "
-            f"{project.state.template.version} and {template.version} is installed: "
-            "run 'backendkit update' first"
-        )
+    template = project.current_template()
     recorded = project.config()
     current = next((r for r in recorded.resources if r.name == resource), None)
     if current is None:

@@ -24,7 +24,6 @@ from backendkit.migrate.revisions import next_revision_id
 from backendkit.migrations import VERSIONS_DIR, head_revision
 from backendkit.project import Project
 from backendkit.state import ProjectState
-from backendkit.templates import get_template
 from backendkit.update import apply_update
 from backendkit.update_plan import Action, PlannedFile, UpdatePlan, plan_update
 
@@ -43,18 +42,6 @@ class Change:
     @property
     def conflicts(self) -> list[PlannedFile]:
         return self.plan.conflicts
-
-
-def require_current_template(project: Project) -> Template:
-    """The installed template, when it is the one the project was last rendered with."""
-    template = get_template(project.state.template.name)
-    if template.version != project.state.template.version:
-        raise UsageError(
-            f"the project was rendered with template {template.name} "
-            f"{project.state.template.version} and {template.version} is installed: "
-            "run 'backendkit update' first"
-        )
-    return template
 
 
 def find_resource(project: Project, name: str) -> ResourceSpec:
@@ -81,7 +68,7 @@ def add_fields(
     revision_name: str | None = None,
 ) -> Change:
     """Add FIELDS to a resource: its files re-rendered, and an add-column revision."""
-    template = require_current_template(project)
+    template = project.current_template()
     resource = find_resource(project, resource_name)
     if not fields:
         raise UsageError("name at least one field to add, e.g. sku:str:unique")
@@ -113,17 +100,11 @@ def remove_fields(
     project: Project, resource_name: str, names: list[str], *, revision_name: str | None = None
 ) -> Change:
     """Remove the fields NAMES (or their columns) from a resource, and drop their columns."""
-    template = require_current_template(project)
+    template = project.current_template()
     resource = find_resource(project, resource_name)
     if not names:
         raise UsageError("name at least one field to remove")
-    removed: list[FieldSpec] = []
-    for name in names:
-        field = next((f for f in resource.fields if name in {f.name, f.column}), None)
-        if field is None:
-            known = ", ".join(f.name for f in resource.fields)
-            raise UsageError(f"{resource.name} has no field {name!r} (fields: {known})")
-        removed.append(field)
+    removed = _named_fields(resource, names)
     kept = tuple(f for f in resource.fields if f not in removed)
     if not kept:
         raise UsageError(
@@ -154,19 +135,14 @@ def index_fields(
     project: Project, resource_name: str, names: list[str], *, revision_name: str | None = None
 ) -> Change:
     """Index the fields NAMES of a resource (concurrently, on PostgreSQL)."""
-    template = require_current_template(project)
+    template = project.current_template()
     resource = find_resource(project, resource_name)
     if not names:
         raise UsageError("name at least one field to index")
-    indexed: list[FieldSpec] = []
-    for name in names:
-        field = next((f for f in resource.fields if name in {f.name, f.column}), None)
-        if field is None:
-            known = ", ".join(f.name for f in resource.fields)
-            raise UsageError(f"{resource.name} has no field {name!r} (fields: {known})")
+    indexed = _named_fields(resource, names)
+    for field in indexed:
         if field.index or field.unique or field.type == "ref":
             raise UsageError(f"{resource.name}.{field.name} is already indexed")
-        indexed.append(field)
     fields = tuple(
         msgspec.structs.replace(f, index=True) if f in indexed else f for f in resource.fields
     )
@@ -212,7 +188,7 @@ def change_for_revision(
 
 def remove_resource(project: Project, name: str, *, force: bool = False) -> Change:
     """Remove a resource: its files go (edited ones stay unless FORCE), its table is dropped."""
-    template = require_current_template(project)
+    template = project.current_template()
     resource = find_resource(project, name)
     config = project.config()
     if resource.name == "user" and config.auth == "jwt":
@@ -274,6 +250,18 @@ def _change(
     return Change(
         description, plan, RenderedFile(f"{VERSIONS_DIR}/{revision}.py", text.encode(), "seeded")
     )
+
+
+def _named_fields(resource: ResourceSpec, names: list[str]) -> list[FieldSpec]:
+    """The fields of RESOURCE that NAMES name (by field name or by column)."""
+    found: list[FieldSpec] = []
+    for name in names:
+        field = next((f for f in resource.fields if name in {f.name, f.column}), None)
+        if field is None:
+            known = ", ".join(f.name for f in resource.fields)
+            raise UsageError(f"{resource.name} has no field {name!r} (fields: {known})")
+        found.append(field)
+    return found
 
 
 def _with_fields(resource: ResourceSpec, fields: tuple[FieldSpec, ...]) -> ResourceSpec:

@@ -10,6 +10,7 @@ from backendkit.baseline import check_baseline
 from backendkit.config import ResourceSpec, ServiceConfig
 from backendkit.config_file import build_config, build_resource
 from backendkit.engine import RenderedFile, Template
+from backendkit.errors import UsageError
 from backendkit.generate import render_service
 from backendkit.safe_paths import inside
 from backendkit.state import ProjectState, find_project_root
@@ -53,6 +54,18 @@ class Project:
         return {
             r.name: (r.migration.revision, r.migration.down_revision) for r in self.state.resources
         }
+
+    def current_template(self) -> Template:
+        """The installed template, when it is the version the project was last rendered with
+        (changes to a project's resources start from an up-to-date project)."""
+        template = get_template(self.state.template.name)
+        if template.version != self.state.template.version:
+            raise UsageError(
+                f"the project was rendered with template {template.name} "
+                f"{self.state.template.version} and {template.version} is installed: "
+                "run 'backendkit update' first"
+            )
+        return template
 
     def created_with(self) -> dict[str, ResourceSpec]:
         """Per resource whose fields changed since its table was created: the resource then."""

@@ -47,7 +47,7 @@ TEMPLATE_IMPORTED_NAMES = frozenset(
         "FakeRedis", "FastAPI", "Field", "HttpUrlStr", "Int32", "Int64", "IsoDate", "JsonObject",
         "JsonVariant", "ListEnvelope", "ListQuery", "Literal", "Mapped", "Mapping", "NewPassword",
         "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "Repository",
-        "SessionDep", "SoftDeletable", "StrictBool", "StrictFloat", "UTCDateTime",
+        "SessionDep", "SoftDeletable", "StoredJson", "StrictBool", "StrictFloat", "UTCDateTime",
     }
 )  # fmt: skip
 
