@@ -77,6 +77,7 @@ def proxied_service(
             REDIS_URL=f"redis://127.0.0.1:{redis_proxy.port}{cache.path or '/0'}",
             DB_CONNECT_TIMEOUT_SECONDS=str(DB_TIMEOUT),
             CACHE_TIMEOUT_SECONDS="0.2",
+            READY_CACHE_SECONDS="0",  # each /ready here must see the cut it follows
         ) as base:
             yield base, db_proxy, redis_proxy
 
