@@ -199,7 +199,7 @@ PROJECTS: dict[str, ProjectSpec] = {
         collection="/api/v1/svc26s",
         valid={"line1": "1 Main St", "data": "d", "type": "home", "order": 1},
         unique_field=None,
-        invalid={"order": "first", "status": "gone"},
+        invalid={"line1": "x", "data": "d", "type": "t", "order": "first", "status": "gone"},
         invalid_fields=("order", "status"),
     ),
 }
