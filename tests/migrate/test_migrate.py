@@ -109,7 +109,8 @@ def write_inferred_revisions(product: Path, venv: Venv) -> None:
         # The model still has sku: no model change explains its removal, so it is inferred.
         ("remove_sku_from_products", "sku:str:unique"),
     ):
-        made = run(product, venv, "migrate", *args)
+        # --migration-only: the revision alone (a resource's table would change the resource).
+        made = run(product, venv, "migrate", *args, "--migration-only")
         assert made.returncode == 0, made.stderr
         assert "(inferred)" in made.stdout
         assert "lint: no findings" in made.stdout
@@ -140,7 +141,15 @@ def test_name_inferred_revisions_lint_clean_and_round_trip_on_postgres(
 
 
 def test_an_index_revision_imports_only_what_it_uses(product: Path, shared_venv: Venv) -> None:
-    made = run(product, shared_venv, "migrate", "add_index_to_products", "name", "price")
+    made = run(
+        product,
+        shared_venv,
+        "migrate",
+        "add_index_to_products",
+        "name",
+        "price",
+        "--migration-only",
+    )
     assert made.returncode == 0, made.stderr
     text = (product / "migrations" / "versions" / "0002_add_index_to_products.py").read_text()
     assert "import sqlalchemy" not in text
@@ -153,7 +162,12 @@ def test_name_inference_writes_the_operations(tmp_path: Path, shared_venv: Venv)
     )
     folder = users / "migrations" / "versions"
     # Each revision on its own (removed after reading), so no model change explains the next.
-    assert run(users, shared_venv, "migrate", "add_role_to_users", "role:str").returncode == 0
+    assert (
+        run(
+            users, shared_venv, "migrate", "add_role_to_users", "role:str", "--migration-only"
+        ).returncode
+        == 0
+    )
     added_path = folder / "0002_add_role_to_users.py"
     added = added_path.read_text()
     assert 'with op.batch_alter_table("users") as batch_op:' in added
@@ -162,14 +176,24 @@ def test_name_inference_writes_the_operations(tmp_path: Path, shared_venv: Venv)
     assert 'batch_op.drop_column("role")' in added
     added_path.unlink()
 
-    assert run(users, shared_venv, "migrate", "remove_role_from_users", "role").returncode == 0
+    assert (
+        run(
+            users, shared_venv, "migrate", "remove_role_from_users", "role", "--migration-only"
+        ).returncode
+        == 0
+    )
     removed_path = folder / "0002_remove_role_from_users.py"
     removed = removed_path.read_text()
     assert 'batch_op.drop_column("role")  # backendkit-lint: ignore[ban-drop-column]' in removed
     assert 'batch_op.add_column(sa.Column("role", sa.Text(), nullable=True))' in removed
     removed_path.unlink()
 
-    assert run(users, shared_venv, "migrate", "add_index_to_users", "email").returncode == 0
+    assert (
+        run(
+            users, shared_venv, "migrate", "add_index_to_users", "email", "--migration-only"
+        ).returncode
+        == 0
+    )
     indexed = (folder / "0002_add_index_to_users.py").read_text()
     assert "with op.get_context().autocommit_block():" in indexed
     assert 'op.f("idx_users_email")' in indexed
@@ -296,7 +320,7 @@ def test_a_database_behind_head_is_compared_through_a_scratch_one(
     # Behind head (no 'alembic upgrade head' after the last migrate): no refusal.
     assert run(product, shared_venv, "migrate", "--check", DATABASE_URL=url).returncode == 0
     again = run(product, shared_venv, "migrate", "add_index_to_products", "name",
-                DATABASE_URL=url)  # fmt: skip
+                "--migration-only", DATABASE_URL=url)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert "(inferred)" in again.stdout
     assert database.read_bytes() == before

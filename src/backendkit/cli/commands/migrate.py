@@ -46,6 +46,11 @@ def migrate(
     backfill: list[str] = typer.Option(
         None, "--backfill", metavar="NAME=VALUE", help="Value for existing rows of a new field."
     ),
+    migration_only: bool = typer.Option(
+        False,
+        "--migration-only",
+        help="Write only the revision, even on a resource's table (you change the model).",
+    ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Print the plan of a resource's change; write nothing."
     ),
@@ -71,7 +76,7 @@ def migrate(
         validate_name(name)
     root = find_project_root(path.resolve())
     tokens = split_field_arguments(field_tokens or [])
-    if name and not empty and not check:
+    if name and not empty and not check and not migration_only:
         from backendkit.evolve import change_for_revision
         from backendkit.project import Project
 
