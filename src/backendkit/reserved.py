@@ -46,8 +46,9 @@ TEMPLATE_IMPORTED_NAMES = frozenset(
         "Database", "DateTimeInUTC", "Decimal", "DecimalScale", "EmailStr", "Entity", "Envelope",
         "FakeRedis", "FastAPI", "Field", "HttpUrlStr", "Int32", "Int64", "IsoDate", "JsonObject",
         "JsonVariant", "ListEnvelope", "ListQuery", "Literal", "Mapped", "Mapping", "NewPassword",
-        "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "Repository",
-        "SessionDep", "SoftDeletable", "StoredJson", "StrictBool", "StrictFloat", "UTCDateTime",
+        "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "QueryInt32",
+        "QueryInt64", "Repository", "SessionDep", "SoftDeletable", "StoredJson", "StrictBool",
+        "StrictFloat", "UTCDateTime", "sort_field",
     }
 )  # fmt: skip
 
@@ -71,7 +72,7 @@ QUERY_WORDS = frozenset({"page", "limit", "sort", "cursor", "page_params", "filt
 # Names the generated class bodies look up while they are built (columns, defaults, types):
 # a field of the same name would replace them for every line below it.
 CLASS_BODY_NAMES = frozenset(
-    {"sa", "dt", "uuid", "enum", "mapped_column", "patch_field", "enum_values"}
+    {"sa", "dt", "uuid", "enum", "mapped_column", "patch_field", "enum_values", "sort_field"}
 )
 # Columns every table of a resource gets, and the one --soft-delete adds (owner_id, which
 # --owned adds, is refused for owned resources only: see config.py).

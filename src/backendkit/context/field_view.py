@@ -147,8 +147,11 @@ class FieldView:
         """The annotation of the list's equality filter."""
         if self.spec.type in {"str", "email", "url"}:
             return "PlainStr"
-        if self.spec.type in {"datetime", "date", "int", "bigint"}:
+        if self.spec.type in {"datetime", "date"}:
             return _INPUT_TYPES[self.spec.type]
+        if self.spec.type in {"int", "bigint"}:
+            # A query string holds every value as text, which a JSON body's integer refuses.
+            return "Query" + _INPUT_TYPES[self.spec.type]
         if self.spec.type == "decimal":
             # Bounded like the column, so an absurd value is a 400 and never reaches SQL.
             return self.schema_type
