@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.core import cursor, health, metrics
+from app.core.concurrency import in_flight_bound
 from app.core.config import Settings, get_settings
 from app.core.database import Database
 from app.core.discovery import resource_routers
@@ -78,16 +79,18 @@ def create_app(
     if collected is not None and settings.metrics_served:
         add_routes(app, metrics.router)
     app.state.route_methods = route_methods(app.routes)
+    app.state.in_flight = in_flight = in_flight_bound(settings)
     relative_slash_redirects(app)
     # Added innermost first: the request context wraps everything, CORS answers preflights,
     # the rate limit turns floods away before any body is read, idempotency hashes bodies
     # that the size limit already bounds.
+    # Sign-in answers hold tokens: never stored. Keys belong to the token's account.
+    unkeyed = [f"{API_PREFIX}/auth/"]
     app.add_middleware(
         IdempotencyMiddleware,
         store=IdempotencyStore(store, ttl=settings.idempotency_ttl_seconds),
         trusted_proxies=settings.trusted_proxies,
-        # Sign-in answers hold tokens: never stored. Keys belong to the token's account.
-        excluded=[f"{API_PREFIX}/auth/"],
+        excluded=unkeyed,
         authenticate=partial(bearer_subject, token_keys),
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -95,6 +98,7 @@ def create_app(
         RateLimitMiddleware,
         limiter=limiter,
         per_minute=settings.rate_limit_per_minute,
+        in_flight=in_flight,
         trusted_proxies=settings.trusted_proxies,
     )
     if settings.cors_origins:
@@ -110,7 +114,7 @@ def create_app(
         trusted_proxies=settings.trusted_proxies,
         observe=collected.observe if collected else None,
     )
-    install_openapi(app)
+    install_openapi(app, unkeyed=unkeyed)
     return app
 
 

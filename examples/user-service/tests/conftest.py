@@ -84,7 +84,8 @@ def _migrate(url: str) -> None:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     # The tests never depend on a Redis: the tests that need one give the app their own.
-    # Every test request comes from one client: the rate limit tests set low limits themselves.
+    # Every test request comes from one client: the rate limit and in-flight tests set their
+    # own limits.
     return Settings(
         app_env="test",
         database_url=database_url,
@@ -92,6 +93,7 @@ def settings(database_url: str) -> Settings:
         redis_url="",
         rate_limit_per_minute=0,
         auth_rate_limit_per_minute=0,
+        requests_in_flight_per_client=0,
     )
 
 

@@ -503,10 +503,22 @@ async def test_api8_api_answers_are_never_cached(app: FastAPI, admin_client: Asy
 
 
 def test_api8_the_schema_states_the_rules_the_service_enforces(app: FastAPI) -> None:
-    schemas = app.openapi()["components"]["schemas"]
-    account = schemas["AccountUpdate"]
+    document = app.openapi()
+    account = document["components"]["schemas"]["AccountUpdate"]
     assert account["dependentRequired"] == {"password": ["currentPassword"]}
     for path in paged_collections(app):
-        parameters = app.openapi()["paths"][path]["get"]["parameters"]
-        (cursor,) = [p for p in parameters if p["name"] == "cursor"]
-        assert "pattern" in str(cursor["schema"]), path
+        parameters = {p["name"]: p["schema"] for p in document["paths"][path]["get"]["parameters"]}
+        assert "pattern" in str(parameters["cursor"]), path
+        # The sort whitelist, as a pattern: every column both ways, nothing else.
+        sort = re.compile(next(s["pattern"] for s in parameters["sort"]["anyOf"] if "pattern" in s))
+        assert sort.fullmatch("-created_at,updatedAt"), path
+        assert not sort.fullmatch("id"), path
+    for schema in document["components"]["schemas"].values():
+        for field in schema.get("properties", {}).values():
+            choices = [c for c in field.get("anyOf", []) if c.get("type") in {"number", "string"}]
+            if [c["type"] for c in choices] == ["number", "string"]:  # a decimal
+                assert "multipleOf" in choices[0], field
+    for path, item in document["paths"].items():
+        named = {p["name"] for p in item.get("post", {}).get("parameters", [])}
+        # Sign-in answers are never replayed: their routes take no Idempotency-Key.
+        assert ("Idempotency-Key" in named) == ("post" in item and "/auth/" not in path), path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.catalog_entry.models import CatalogEntry
+from app.catalog_entry.schemas import SORTABLE
 from app.core.repository import Repository
 
 
@@ -10,18 +11,4 @@ class CatalogEntryRepository(Repository[CatalogEntry]):
     """Queries on the catalog_entries table."""
 
     model = CatalogEntry
-    sortable = (
-        "contact",
-        "cost",
-        "created_at",
-        "external_id",
-        "homepage",
-        "published_at",
-        "published_on",
-        "rank",
-        "score",
-        "status",
-        "title",
-        "updated_at",
-        "views",
-    )
+    sortable = SORTABLE

@@ -61,7 +61,7 @@ async def create_catalog_entry(
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a catalog entry",
     response_model=CatalogEntryEnvelope,
     responses=error_responses(400, 404),
@@ -72,7 +72,9 @@ async def get_catalog_entry(id: uuid.UUID, request: Request) -> Response:
     return json_response(CatalogEntryEnvelope(data=item))
 
 
-@router.put("/{id}", summary="Replace a catalog entry", responses=error_responses(400, 404, 409))
+@router.put(
+    "/{id:uuid}", summary="Replace a catalog entry", responses=error_responses(400, 404, 409)
+)
 async def replace_catalog_entry(
     id: uuid.UUID, data: CatalogEntryCreate, session: SessionDep
 ) -> CatalogEntryEnvelope:
@@ -81,7 +83,9 @@ async def replace_catalog_entry(
     return CatalogEntryEnvelope(data=CatalogEntryRead.model_validate(item))
 
 
-@router.patch("/{id}", summary="Update a catalog entry", responses=error_responses(400, 404, 409))
+@router.patch(
+    "/{id:uuid}", summary="Update a catalog entry", responses=error_responses(400, 404, 409)
+)
 async def update_catalog_entry(
     id: uuid.UUID, data: CatalogEntryUpdate, session: SessionDep
 ) -> CatalogEntryEnvelope:
@@ -91,10 +95,10 @@ async def update_catalog_entry(
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a catalog entry",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_catalog_entry(id: uuid.UUID, session: SessionDep) -> None:
     """Delete a catalog entry."""

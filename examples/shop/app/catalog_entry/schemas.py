@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import ConfigDict, EmailStr, Field, StrictBool, StrictFloat
 
 from app.catalog_entry.models import CatalogEntryStatus
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, sort_field
 from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import (
     DateTimeInUTC,
@@ -21,7 +21,26 @@ from app.core.types import (
     IsoDate,
     JsonObject,
     PlainStr,
+    QueryInt32,
+    QueryInt64,
     StoredJson,
+)
+
+# The columns a list may be sorted by: the schema states them, the repository enforces them.
+SORTABLE = (
+    "contact",
+    "cost",
+    "created_at",
+    "external_id",
+    "homepage",
+    "published_at",
+    "published_on",
+    "rank",
+    "score",
+    "status",
+    "title",
+    "updated_at",
+    "views",
 )
 
 
@@ -98,9 +117,10 @@ CatalogEntryListEnvelope = ListEnvelope[CatalogEntryRead]
 class CatalogEntryListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    sort: str | None = sort_field(SORTABLE)
     title: PlainStr | None = None
-    rank: Int32 | None = None
-    views: Int64 | None = None
+    rank: QueryInt32 | None = None
+    views: QueryInt64 | None = None
     score: float | None = None
     cost: Annotated[Decimal, DecimalScale(12, 3)] | None = None
     active: bool | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.category.models import Category
+from app.category.schemas import SORTABLE
 from app.core.repository import Repository
 
 
@@ -10,4 +11,4 @@ class CategoryRepository(Repository[Category]):
     """Queries on the categories table."""
 
     model = Category
-    sortable = ("created_at", "name", "updated_at")
+    sortable = SORTABLE

@@ -59,7 +59,7 @@ async def create_category(
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a category",
     response_model=CategoryEnvelope,
     responses=error_responses(400, 404),
@@ -70,7 +70,7 @@ async def get_category(id: uuid.UUID, request: Request) -> Response:
     return json_response(CategoryEnvelope(data=item))
 
 
-@router.put("/{id}", summary="Replace a category", responses=error_responses(400, 404, 409))
+@router.put("/{id:uuid}", summary="Replace a category", responses=error_responses(400, 404, 409))
 async def replace_category(
     id: uuid.UUID, data: CategoryCreate, session: SessionDep
 ) -> CategoryEnvelope:
@@ -79,7 +79,7 @@ async def replace_category(
     return CategoryEnvelope(data=CategoryRead.model_validate(item))
 
 
-@router.patch("/{id}", summary="Update a category", responses=error_responses(400, 404, 409))
+@router.patch("/{id:uuid}", summary="Update a category", responses=error_responses(400, 404, 409))
 async def update_category(
     id: uuid.UUID, data: CategoryUpdate, session: SessionDep
 ) -> CategoryEnvelope:
@@ -89,10 +89,10 @@ async def update_category(
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a category",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_category(id: uuid.UUID, session: SessionDep) -> None:
     """Delete a category."""

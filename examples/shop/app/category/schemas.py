@@ -7,9 +7,12 @@ import uuid
 
 from pydantic import ConfigDict, Field
 
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, sort_field
 from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import PlainStr
+
+# The columns a list may be sorted by: the schema states them, the repository enforces them.
+SORTABLE = ("created_at", "name", "updated_at")
 
 
 class CategoryCreate(CamelModel):
@@ -49,4 +52,5 @@ CategoryListEnvelope = ListEnvelope[CategoryRead]
 class CategoryListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    sort: str | None = sort_field(SORTABLE)
     name: PlainStr | None = None

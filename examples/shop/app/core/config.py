@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # Requests per minute per client (0: no limit); sign-in attempts per client and account.
     rate_limit_per_minute: int = Field(default=600, ge=0)
     auth_rate_limit_per_minute: int = Field(default=10, ge=0)
+    # Requests one client may have in flight per process once the process is saturated
+    # (as many in flight as DB_POOL_SIZE); unset: half the pool; 0: no bound.
+    requests_in_flight_per_client: int | None = Field(default=None, ge=0)
     # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; none by default.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=1)

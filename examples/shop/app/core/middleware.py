@@ -59,7 +59,8 @@ Observer = Callable[[str, str, int, float], None]
 
 def route_template(scope: Scope) -> str:
     """The matched route's template (``/api/v1/items/{id}``); never the raw path."""
-    path = getattr(scope.get("route"), "path", None)
+    # path_format: the template without its convertors ({id:uuid} is {id}), as OpenAPI has it.
+    path = getattr(scope.get("route"), "path_format", None)
     return path if isinstance(path, str) else UNMATCHED_ROUTE
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from app.core.repository import Repository
 from app.product.models import Product
+from app.product.schemas import SORTABLE
 
 
 class ProductRepository(Repository[Product]):
     """Queries on the products table."""
 
     model = Product
-    sortable = ("category_id", "created_at", "name", "price", "sku", "updated_at")
+    sortable = SORTABLE

@@ -55,7 +55,7 @@ async def create_product(
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a product",
     response_model=ProductEnvelope,
     responses=error_responses(400, 404),
@@ -66,7 +66,9 @@ async def get_product(id: uuid.UUID, request: Request) -> Response:
     return json_response(ProductEnvelope(data=item))
 
 
-@router.put("/{id}", summary="Replace a product", responses=error_responses(400, 404, 409))
+@router.put(
+    "/{id:uuid}", summary="Replace a product", responses=error_responses(400, 404, 409, 422)
+)
 async def replace_product(
     id: uuid.UUID, data: ProductCreate, session: SessionDep
 ) -> ProductEnvelope:
@@ -75,7 +77,9 @@ async def replace_product(
     return ProductEnvelope(data=ProductRead.model_validate(item))
 
 
-@router.patch("/{id}", summary="Update a product", responses=error_responses(400, 404, 409))
+@router.patch(
+    "/{id:uuid}", summary="Update a product", responses=error_responses(400, 404, 409, 422)
+)
 async def update_product(
     id: uuid.UUID, data: ProductUpdate, session: SessionDep
 ) -> ProductEnvelope:
@@ -85,10 +89,10 @@ async def update_product(
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a product",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_product(id: uuid.UUID, session: SessionDep) -> None:
     """Delete a product."""
@@ -96,7 +100,7 @@ async def delete_product(id: uuid.UUID, session: SessionDep) -> None:
 
 
 @nested_router.get(
-    "/categories/{id}/products",
+    "/categories/{id:uuid}/products",
     summary="List the products of one category",
     response_model=ProductListEnvelope,
     responses=error_responses(400, 404),
@@ -112,7 +116,7 @@ async def list_category_products(
 
 
 @nested_router.post(
-    "/categories/{id}/products",
+    "/categories/{id:uuid}/products",
     status_code=status.HTTP_201_CREATED,
     summary="Create a product under its category",
     responses=error_responses(400, 404, 409),

@@ -9,9 +9,12 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, sort_field
 from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import DecimalScale, PlainStr
+
+# The columns a list may be sorted by: the schema states them, the repository enforces them.
+SORTABLE = ("category_id", "created_at", "name", "price", "sku", "updated_at")
 
 
 class ProductCreate(CamelModel):
@@ -71,6 +74,7 @@ ProductListEnvelope = ListEnvelope[ProductRead]
 class ProductListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    sort: str | None = sort_field(SORTABLE)
     category_id: uuid.UUID | None = None
     name: PlainStr | None = None
     sku: PlainStr | None = None

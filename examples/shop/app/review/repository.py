@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from app.core.repository import Repository
 from app.review.models import Review
+from app.review.schemas import SORTABLE
 
 
 class ReviewRepository(Repository[Review]):
     """Queries on the reviews table."""
 
     model = Review
-    sortable = ("created_at", "product_id", "rating", "updated_at")
+    sortable = SORTABLE

@@ -55,7 +55,7 @@ async def create_review(
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a review",
     response_model=ReviewEnvelope,
     responses=error_responses(400, 404),
@@ -66,14 +66,16 @@ async def get_review(id: uuid.UUID, request: Request) -> Response:
     return json_response(ReviewEnvelope(data=item))
 
 
-@router.put("/{id}", summary="Replace a review", responses=error_responses(400, 404, 409))
+@router.put("/{id:uuid}", summary="Replace a review", responses=error_responses(400, 404, 409, 422))
 async def replace_review(id: uuid.UUID, data: ReviewCreate, session: SessionDep) -> ReviewEnvelope:
     """Replace every field of a review."""
     item = await service.replace_review(session=session, id=id, data=data)
     return ReviewEnvelope(data=ReviewRead.model_validate(item))
 
 
-@router.patch("/{id}", summary="Update a review", responses=error_responses(400, 404, 409))
+@router.patch(
+    "/{id:uuid}", summary="Update a review", responses=error_responses(400, 404, 409, 422)
+)
 async def update_review(id: uuid.UUID, data: ReviewUpdate, session: SessionDep) -> ReviewEnvelope:
     """Change some fields of a review."""
     item = await service.update_review(session=session, id=id, data=data)
@@ -81,10 +83,10 @@ async def update_review(id: uuid.UUID, data: ReviewUpdate, session: SessionDep) 
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a review",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_review(id: uuid.UUID, session: SessionDep) -> None:
     """Delete a review."""
@@ -92,7 +94,7 @@ async def delete_review(id: uuid.UUID, session: SessionDep) -> None:
 
 
 @nested_router.get(
-    "/products/{id}/reviews",
+    "/products/{id:uuid}/reviews",
     summary="List the reviews of one product",
     response_model=ReviewListEnvelope,
     responses=error_responses(400, 404),
@@ -108,7 +110,7 @@ async def list_product_reviews(
 
 
 @nested_router.post(
-    "/products/{id}/reviews",
+    "/products/{id:uuid}/reviews",
     status_code=status.HTTP_201_CREATED,
     summary="Create a review under its product",
     responses=error_responses(400, 404, 409),

@@ -7,9 +7,12 @@ import uuid
 
 from pydantic import ConfigDict, Field
 
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, sort_field
 from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
-from app.core.types import Int32, PlainStr
+from app.core.types import Int32, PlainStr, QueryInt32
+
+# The columns a list may be sorted by: the schema states them, the repository enforces them.
+SORTABLE = ("created_at", "product_id", "rating", "updated_at")
 
 
 class ReviewCreate(CamelModel):
@@ -61,5 +64,6 @@ ReviewListEnvelope = ListEnvelope[ReviewRead]
 class ReviewListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    sort: str | None = sort_field(SORTABLE)
     product_id: uuid.UUID | None = None
-    rating: Int32 | None = None
+    rating: QueryInt32 | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.core.repository import Repository
 from app.wishlist_item.models import WishlistItem
+from app.wishlist_item.schemas import SORTABLE
 
 
 class WishlistItemRepository(Repository[WishlistItem]):
@@ -12,4 +13,4 @@ class WishlistItemRepository(Repository[WishlistItem]):
     model = WishlistItem
     # Owned rows: every query is limited to the caller's own (admins: OwnerScope(None)).
     owner_column = "owner_id"
-    sortable = ("created_at", "label", "updated_at")
+    sortable = SORTABLE

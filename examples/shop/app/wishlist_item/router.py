@@ -65,7 +65,7 @@ async def create_wishlist_item(
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a wishlist item",
     response_model=WishlistItemEnvelope,
     responses=error_responses(400, 404),
@@ -76,7 +76,9 @@ async def get_wishlist_item(id: uuid.UUID, request: Request, scope: OwnerScopeDe
     return json_response(WishlistItemEnvelope(data=item))
 
 
-@router.put("/{id}", summary="Replace a wishlist item", responses=error_responses(400, 404, 409))
+@router.put(
+    "/{id:uuid}", summary="Replace a wishlist item", responses=error_responses(400, 404, 409)
+)
 async def replace_wishlist_item(
     id: uuid.UUID, data: WishlistItemCreate, session: SessionDep, scope: OwnerScopeDep
 ) -> WishlistItemEnvelope:
@@ -85,7 +87,9 @@ async def replace_wishlist_item(
     return WishlistItemEnvelope(data=WishlistItemRead.model_validate(item))
 
 
-@router.patch("/{id}", summary="Update a wishlist item", responses=error_responses(400, 404, 409))
+@router.patch(
+    "/{id:uuid}", summary="Update a wishlist item", responses=error_responses(400, 404, 409)
+)
 async def update_wishlist_item(
     id: uuid.UUID, data: WishlistItemUpdate, session: SessionDep, scope: OwnerScopeDep
 ) -> WishlistItemEnvelope:
@@ -95,10 +99,10 @@ async def update_wishlist_item(
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a wishlist item",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_wishlist_item(id: uuid.UUID, session: SessionDep, scope: OwnerScopeDep) -> None:
     """Delete a wishlist item."""

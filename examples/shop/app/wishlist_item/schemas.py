@@ -7,9 +7,12 @@ import uuid
 
 from pydantic import ConfigDict, Field
 
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, sort_field
 from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import PlainStr
+
+# The columns a list may be sorted by: the schema states them, the repository enforces them.
+SORTABLE = ("created_at", "label", "updated_at")
 
 
 class WishlistItemCreate(CamelModel):
@@ -50,4 +53,5 @@ WishlistItemListEnvelope = ListEnvelope[WishlistItemRead]
 class WishlistItemListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    sort: str | None = sort_field(SORTABLE)
     label: PlainStr | None = None

@@ -8,6 +8,7 @@ Idempotency-Key, 409 (still in progress) and 422 (key reused for another request
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -32,8 +33,11 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Replace ``app.openapi`` with a generator of the corrected document."""
+def install_openapi(app: FastAPI, *, unkeyed: Sequence[str] = ()) -> None:
+    """Replace ``app.openapi`` with a generator of the corrected document.
+
+    POSTs under the UNKEYED prefixes (sign-in) never take an Idempotency-Key: not documented.
+    """
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -54,7 +58,7 @@ def install_openapi(app: FastAPI) -> None:
                 if _is_framework_validation(responses.get("422")):
                     del responses["422"]
                     responses.setdefault("400", _error_response("The request is not valid"))
-                if method == "post":
+                if method == "post" and not path.startswith(tuple(unkeyed)):
                     _document_idempotency(operation)
                 if operation.get("parameters"):
                     responses.setdefault("400", _error_response("The request is not valid"))
@@ -69,6 +73,7 @@ def install_openapi(app: FastAPI) -> None:
                 responses.setdefault("500", _error_response("Unexpected error"))
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
+        _exact_integer_bounds(schema)
         app.openapi_schema = schema
         return schema
 
@@ -90,3 +95,22 @@ def _document_idempotency(operation: dict[str, Any]) -> None:
         "409", _error_response("Conflicts with existing data, or the key is in use")
     )
     responses.setdefault("422", _error_response("Not allowed, or a reused Idempotency-Key"))
+
+
+def _exact_integer_bounds(node: Any) -> None:
+    """Integer bounds as integers: FastAPI's document model holds them as doubles (2147483647.0).
+
+    A double's shortest spelling is not always its value (9.223372036854775e+18 is
+    9223372036854774784), and fuzzers read the spelling: the bounds are chosen to be exact
+    doubles, and written here as the integers they are.
+    """
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for bound in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                if isinstance(node.get(bound), float):
+                    node[bound] = int(node[bound])
+        for child in node.values():
+            _exact_integer_bounds(child)
+    elif isinstance(node, list):
+        for child in node:
+            _exact_integer_bounds(child)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,21 +90,36 @@ def _spellings(allowed: tuple[str, ...]) -> dict[str, str]:
     return {**{to_camel(column): column for column in allowed}, **{c: c for c in allowed}}
 
 
+def sort_field(columns: Collection[str]) -> Any:
+    """The ``sort`` parameter of a list over COLUMNS, its whole rule stated in the schema."""
+    spellings = sorted(_spellings(tuple(columns)), key=lambda name: (-len(name), name))
+    key = "-?(" + "|".join(re.escape(name) for name in spellings) + ")"
+    longest = ",".join("-" + max(_spellings((column,)), key=len) for column in columns)
+    return Field(
+        default=None,
+        pattern=f"^({key}(,{key})*)?$",
+        # Every column once, each at its longest spelling, fits; repeats may not grow it.
+        max_length=max(len(longest), 200),
+        description=(
+            "Comma-separated columns (snake_case or camelCase), '-' for descending, "
+            f"e.g. -{sorted(columns)[0]}; empty means the default order"
+        ),
+    )
+
+
 def parse_sort(value: str | None, allowed: Collection[str], default: str) -> list[SortKey]:
     """Parse ``?sort=-created_at,name`` against the ALLOWED columns (camelCase accepted too)."""
     spellings = _spellings(tuple(allowed))
     keys: list[SortKey] = []
-    for raw in (value or default).split(","):
-        item = raw.strip()
+    for item in (value or default).split(","):
         descending = item.startswith("-")
-        column = spellings.get(item.lstrip("-+"))
+        column = spellings.get(item.removeprefix("-"))
         if column is None:
             choices = ", ".join(sorted(allowed))
             raise _bad_sort(f"cannot sort by {item!r}; use one of {choices}")
-        # Each column once: a repeated one changes nothing but the cost of the query.
-        if any(key.column == column for key in keys):
-            raise _bad_sort(f"{column!r} appears more than once")
-        keys.append(SortKey(column=column, descending=descending))
+        # A repeated column cannot change the order: the first one decides, as in SQL.
+        if all(key.column != column for key in keys):
+            keys.append(SortKey(column=column, descending=descending))
     return keys
 
 

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.client import client_address
+from app.core.concurrency import InFlight
 from app.core.errors import error_response
 from app.core.shared_store import SharedStore
 
@@ -225,6 +226,7 @@ def limiter_of(request: Request) -> Hit:
 
 
 TOO_MANY = "Too many requests; try again later"
+TOO_MANY_AT_ONCE = "Too many requests at once from this client; retry when some have finished"
 
 
 def _limit_headers(decision: Decision) -> dict[str, str]:
@@ -260,7 +262,8 @@ async def limit_auth_attempt(request: Request, identity: str) -> None:
 
 
 class RateLimitMiddleware:
-    """Answer 429 once a client passed PER_MINUTE requests in the last minute.
+    """Answer 429 once a client passed PER_MINUTE requests in the last minute, or holds its
+    share of IN_FLIGHT while the process is saturated (app.core.concurrency).
 
     The RateLimit-* headers go on the 429 only: adding them to every response would cost
     a send wrapper on the hot path.
@@ -272,25 +275,39 @@ class RateLimitMiddleware:
         *,
         limiter: Limiter,
         per_minute: int,
+        in_flight: InFlight | None = None,
         trusted_proxies: Sequence[str] = (),
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.per_minute = per_minute
+        self.in_flight = in_flight
         self.trusted_proxies = tuple(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or self.per_minute <= 0
-            or scope["path"].startswith(UNLIMITED_PATHS)
-        ):
+        if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PATHS):
             await self.app(scope, receive, send)
             return
         client = client_address(scope, self.trusted_proxies)
-        decision = await self.limiter.hit(f"api:{client}", self.per_minute, WINDOW_SECONDS)
-        if decision.allowed:
+        if self.per_minute > 0:
+            decision = await self.limiter.hit(f"api:{client}", self.per_minute, WINDOW_SECONDS)
+            if not decision.allowed:
+                headers = _limit_headers(decision)
+                await error_response(429, "RATE_LIMITED", TOO_MANY, headers=headers)(
+                    scope, receive, send
+                )
+                return
+        in_flight = self.in_flight
+        if in_flight is None:
             await self.app(scope, receive, send)
             return
-        response = error_response(429, "RATE_LIMITED", TOO_MANY, headers=_limit_headers(decision))
-        await response(scope, receive, send)
+        if not in_flight.enter(client):
+            response = error_response(
+                429, "RATE_LIMITED", TOO_MANY_AT_ONCE, headers={"Retry-After": "1"}
+            )
+            await response(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            in_flight.leave(client)

@@ -11,10 +11,10 @@ from decimal import Context, Decimal
 from typing import Annotated, Any
 
 import sqlalchemy as sa
+from annotated_types import Ge, Le
 from pydantic import (
     AfterValidator,
     BeforeValidator,
-    Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StringConstraints,
@@ -26,9 +26,23 @@ from sqlalchemy.dialects.postgresql import JSONB
 # PostgreSQL rejects NUL in text; refusing it at the edge keeps that a 400, not a 500.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 PlainStr = Annotated[str, StringConstraints(pattern=NO_NUL_PATTERN)]
+
+
+def _json_integer(value: object) -> object:
+    # JSON Schema's integer is 5 or 5.0; pydantic would also take true and "5".
+    if isinstance(value, bool | str):
+        raise ValueError("must be an integer")
+    return value
+
+
 # Integers the columns can hold (INTEGER, BIGINT): larger ones are a 400, not a 500.
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+QueryInt32 = Annotated[int, Ge(-(2**31)), Le(2**31 - 1)]
+# BIGINT's top, 2**63 - 1, has no exact double: the OpenAPI document (numbers as doubles)
+# would state 2**63. The largest double below it is the bound both agree on.
+QueryInt64 = Annotated[int, Ge(-(2**63)), Le(2**63 - 1024)]
+# In a JSON body; a query string (above) holds every value as text.
+Int32 = Annotated[QueryInt32, BeforeValidator(_json_integer)]
+Int64 = Annotated[QueryInt64, BeforeValidator(_json_integer)]
 
 JsonVariant = sa.JSON().with_variant(JSONB(), "postgresql")
 
@@ -137,22 +151,48 @@ class DecimalScale:
     precision: int
     scale: int
 
+    @property
+    def text_pattern(self) -> str:
+        """Decimal text as the schema states it: ASCII digits, an optional minus, no exponent."""
+        whole = self.precision - self.scale
+        digits = f"[0-9]{{1,{whole}}}" if whole else "0"
+        fraction = rf"(\.[0-9]{{1,{self.scale}}})?" if self.scale else ""
+        return rf"^-?{digits}{fraction}$"
+
     def __get_pydantic_core_schema__(
         self, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        # Python's Decimal() would also take "1_000", " 5 ", "12.500" and Arabic-Indic digits.
+        text = re.compile(self.text_pattern)
+        example = "1.50" if self.scale else "15"
+
+        def plain_text(value: object) -> object:
+            if isinstance(value, str) and not text.match(value):
+                raise ValueError(
+                    f"must be a decimal number like {example}: digits 0-9, an optional minus, "
+                    f"at most {self.precision - self.scale} before the point and "
+                    f"{self.scale} after"
+                )
+            return value
+
         quantized = core_schema.no_info_after_validator_function(self._quantize, handler(source))
-        return core_schema.no_info_before_validator_function(_plain_decimal_text, quantized)
+        return core_schema.no_info_before_validator_function(plain_text, quantized)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        whole, limit = self.precision - self.scale, 10 ** (self.precision - self.scale)
-        digits = rf"\d{{1,{whole}}}" if whole else "0"
-        fraction = rf"(\.\d{{1,{self.scale}}})?" if self.scale else ""
+        limit = 10 ** (self.precision - self.scale)
+        # The smallest step at this scale, as a number whose JSON spelling is exact (0.01).
+        step: int | float = 1 if not self.scale else float(f"1e-{self.scale}")
         return {
             "anyOf": [
-                {"type": "number", "exclusiveMinimum": -limit, "exclusiveMaximum": limit},
-                {"type": "string", "pattern": rf"^-?{digits}{fraction}$"},
+                {
+                    "type": "number",
+                    "exclusiveMinimum": -limit,
+                    "exclusiveMaximum": limit,
+                    "multipleOf": step,
+                },
+                {"type": "string", "pattern": self.text_pattern},
             ]
         }
 
@@ -166,17 +206,6 @@ class DecimalScale:
             raise ValueError(f"must have at most {self.scale} decimal places")
         # -0.00 is 0.00: one value, one spelling.
         return scaled.copy_abs() if scaled.is_zero() else scaled
-
-
-# Decimal text as the schema states it: ASCII digits, one optional minus sign, no spaces,
-# underscores or exponent (Python's Decimal() would take "1_000", " 5 " and Arabic-Indic digits).
-_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-
-
-def _plain_decimal_text(value: object) -> object:
-    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
-        raise ValueError("must be a decimal number like 12.50 (digits 0-9, an optional minus)")
-    return value
 
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")

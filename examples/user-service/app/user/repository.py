@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from app.core.repository import Repository
 from app.user.models import User
+from app.user.schemas import SORTABLE
 
 
 class UserRepository(Repository[User]):
     """Queries on the users table."""
 
     model = User
-    sortable = ("created_at", "email", "name", "role", "updated_at")
+    sortable = SORTABLE

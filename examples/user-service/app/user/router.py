@@ -52,7 +52,10 @@ async def create_user(
 
 
 @router.get(
-    "/{id}", summary="Get a user", response_model=UserEnvelope, responses=error_responses(400, 404)
+    "/{id:uuid}",
+    summary="Get a user",
+    response_model=UserEnvelope,
+    responses=error_responses(400, 404),
 )
 async def get_user(id: uuid.UUID, request: Request) -> Response:
     """One user."""
@@ -60,14 +63,14 @@ async def get_user(id: uuid.UUID, request: Request) -> Response:
     return json_response(UserEnvelope(data=item))
 
 
-@router.put("/{id}", summary="Replace a user", responses=error_responses(400, 404, 409))
+@router.put("/{id:uuid}", summary="Replace a user", responses=error_responses(400, 404, 409))
 async def replace_user(id: uuid.UUID, data: UserCreate, session: SessionDep) -> UserEnvelope:
     """Replace every field of a user."""
     item = await service.replace_user(session=session, id=id, data=data)
     return UserEnvelope(data=UserRead.model_validate(item))
 
 
-@router.patch("/{id}", summary="Update a user", responses=error_responses(400, 404, 409))
+@router.patch("/{id:uuid}", summary="Update a user", responses=error_responses(400, 404, 409))
 async def update_user(id: uuid.UUID, data: UserUpdate, session: SessionDep) -> UserEnvelope:
     """Change some fields of a user."""
     item = await service.update_user(session=session, id=id, data=data)
@@ -75,10 +78,10 @@ async def update_user(id: uuid.UUID, data: UserUpdate, session: SessionDep) -> U
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a user",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_user(id: uuid.UUID, session: SessionDep) -> None:
     """Delete a user."""

@@ -7,11 +7,14 @@ import uuid
 
 from pydantic import ConfigDict, EmailStr, Field, StrictBool
 
-from app.core.pagination import ListQuery
+from app.core.pagination import ListQuery, sort_field
 from app.core.passwords import NewPassword
 from app.core.schemas import CamelModel, Envelope, ListEnvelope, patch_field
 from app.core.types import PlainStr
 from app.user.models import UserRole
+
+# The columns a list may be sorted by: the schema states them, the repository enforces them.
+SORTABLE = ("created_at", "email", "name", "role", "updated_at")
 
 
 class UserCreate(CamelModel):
@@ -60,6 +63,7 @@ UserListEnvelope = ListEnvelope[UserRead]
 class UserListQuery(ListQuery):
     """The list's query: paging, sorting, and equality filters on declared fields."""
 
+    sort: str | None = sort_field(SORTABLE)
     email: PlainStr | None = None
     name: PlainStr | None = None
     role: UserRole | None = None
