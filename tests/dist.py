@@ -100,6 +100,7 @@ def isolated_pip_env(venv: Path, **pip: str) -> dict[str, str]:
         PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
         PIP_CONFIG_FILE=os.devnull,
         PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_COMPILE="1",  # no bytecode for the dependencies: seconds a test
         NO_COLOR="1",
     )
     env.update({f"PIP_{key}": value for key, value in pip.items()})
@@ -107,6 +108,22 @@ def isolated_pip_env(venv: Path, **pip: str) -> dict[str, str]:
 
 
 def fresh_venv(path: Path) -> Path:
-    """A new virtual environment with pip and nothing else."""
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, capture_output=True)
+    """A new virtual environment at PATH with pip and nothing else: a copy of one made once and
+    cached (a venv holds no absolute path but its interpreter's, and ``python -m pip`` runs
+    from the copy; creating one with ensurepip costs seconds)."""
+    identity = platform.python_implementation() + platform.python_version() + sys.executable
+    key = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    pristine = root / f"pristine-venv-{key}"
+    if not (pristine / _COMPLETE).is_file():
+        with (root / f"{pristine.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (pristine / _COMPLETE).is_file():
+                shutil.rmtree(pristine, ignore_errors=True)
+                subprocess.run(
+                    [sys.executable, "-m", "venv", str(pristine)], check=True, capture_output=True
+                )
+                (pristine / _COMPLETE).write_text(identity + "\n")
+    shutil.copytree(pristine, path, symlinks=True, ignore=shutil.ignore_patterns(_COMPLETE))
     return path

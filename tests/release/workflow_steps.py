@@ -4,7 +4,8 @@ The test of a job runs exactly what the YAML says, so the two cannot drift apart
 runner stands in for is narrow and explicit: ``actions/checkout`` (the test runs in the
 project's directory) and ``actions/setup-python`` (the test puts a fresh virtual
 environment's ``python`` first on PATH). Any other action, or any ``${{ }}`` expression other
-than a plain ``${{ vars.NAME }}`` in an ``env`` value, fails the test instead of being guessed.
+than a plain ``${{ vars.NAME }}`` (or ``${{ github.NAME }}``, given as ``github.NAME``) in an
+``env`` value, fails the test instead of being guessed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 
 STOOD_IN_FOR = ("actions/checkout@", "actions/setup-python@")
-VARIABLE = re.compile(r"^\$\{\{\s*vars\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+VARIABLE = re.compile(r"^\$\{\{\s*(vars|github)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
 # What GitHub runs for `shell: bash`.
 BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
 
@@ -51,14 +52,18 @@ def _env(values: Mapping[str, Any] | None, variables: Mapping[str, str]) -> dict
             match = VARIABLE.match(text.strip())
             if not match:
                 raise UnsupportedStep(f"env {key}: cannot evaluate {text!r}")
-            text = variables.get(match.group(1), "")  # an unset variable is empty on GitHub
+            context, name = match.groups()
+            key_name = name if context == "vars" else f"github.{name}"
+            text = variables.get(key_name, "")  # an unset variable is empty on GitHub
         resolved[key] = text
     return resolved
 
 
-def job_steps(workflow: Path, job: str, variables: Mapping[str, str]) -> list[Step]:
+def job_steps(
+    workflow: Path, job: str, variables: Mapping[str, str], only: str | None = None
+) -> list[Step]:
     """The ``run`` steps of JOB in WORKFLOW, with the env each step sees (workflow, job and
-    step ``env``, repository VARIABLES substituted)."""
+    step ``env``, repository VARIABLES substituted); ONLY: just the step of that name."""
     flow = yaml.safe_load(workflow.read_text())
     shell = flow.get("defaults", {}).get("run", {}).get("shell")
     if shell != "bash":
@@ -68,6 +73,8 @@ def job_steps(workflow: Path, job: str, variables: Mapping[str, str]) -> list[St
     steps = []
     for index, step in enumerate(spec["steps"]):
         name = step.get("name", f"step {index + 1}")
+        if only is not None and name != only:
+            continue
         if "uses" in step:
             if not step["uses"].startswith(STOOD_IN_FOR):
                 raise UnsupportedStep(f"{name}: no stand-in for {step['uses']}")
@@ -76,6 +83,8 @@ def job_steps(workflow: Path, job: str, variables: Mapping[str, str]) -> list[St
         if "${{" in script or "shell" in step or "if" in step or "working-directory" in step:
             raise UnsupportedStep(f"{name}: expressions, shells or conditions are not run here")
         steps.append(Step(name, script, {**base, **_env(step.get("env"), variables)}))
+    if only is not None and not steps:
+        raise UnsupportedStep(f"{workflow} job {job} has no step named {only!r}")
     return steps
 
 
