@@ -18,6 +18,10 @@ import pytest
 import yaml
 
 from backendkit import __version__
+from backendkit.config import ServiceConfig
+from backendkit.drift import FileState, check_project
+from backendkit.generate import new_service
+from backendkit.project import Project
 from backendkit.templates import get_template
 from tests.deploy import validators
 from tests.dist import Dist, dependency_wheels, isolated_pip_env
@@ -109,6 +113,22 @@ def test_versions_agree_and_the_changelog_is_kept() -> None:
     # The release notes name the template version this release ships.
     template = get_template("fastapi")
     assert f"template fastapi {template.version}" in changelog.lower()
+
+
+def test_a_tool_release_with_the_same_template_passes_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Policy (docs/release.md): a backendkit patch release renders managed files exactly as
+    the recorded one did, so a project's check passes with it; only seeded files name the
+    tool's version, and only --strict reports them."""
+    root = tmp_path / "svc"
+    config = {"name": "svc", "resources": [{"name": "item", "fields": "label:str"}]}
+    new_service(ServiceConfig.model_validate(config), root)
+    monkeypatch.setattr("backendkit.context.__version__", "99.0.1")
+    report = check_project(Project.find(root))
+    assert not report.failed, [(f.path, f.state) for f in report.files if f.failing]
+    changed = {f.path: f.ownership for f in report.files if f.state != FileState.UNCHANGED}
+    assert set(changed.values()) <= {"seeded"}, changed
 
 
 @pytest.fixture(scope="module")
