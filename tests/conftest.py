@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.dist import Dist, build_dist
+
 POSTGRES_URL = os.environ.get(
     "BACKENDKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -50,3 +52,9 @@ def postgres_url() -> str:
 def redis_url() -> str:
     """The Redis server's URL."""
     return require_service("redis", REDIS_URL, 6379)
+
+
+@pytest.fixture(scope="session")
+def backendkit_dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
+    """This checkout's sdist and wheel, built once per test session."""
+    return build_dist(tmp_path_factory.mktemp("dist"))

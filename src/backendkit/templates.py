@@ -24,6 +24,16 @@ def templates_root() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+def shipped_templates() -> list[Template]:
+    """Every template in the templates directory, by name."""
+    root = templates_root()
+    return [
+        load_template(path)
+        for path in sorted(root.iterdir() if root.is_dir() else [])
+        if (path / "copier.yml").is_file()
+    ]
+
+
 @cache
 def get_template(name: str = DEFAULT_TEMPLATE) -> Template:
     """The shipped template called NAME."""

@@ -5,13 +5,18 @@ from pathlib import Path
 import pytest
 
 from backendkit import __version__
+from backendkit.templates import get_template
 from tests.helpers import run_cli
 
 
 def test_version(tmp_path: Path) -> None:
     result = run_cli("--version", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout.strip() == f"backendkit {__version__}"
+    template = get_template("fastapi")
+    assert result.stdout.splitlines() == [
+        f"backendkit {__version__}",
+        f"template fastapi {template.version}",
+    ]
 
 
 def test_new_help_has_examples(tmp_path: Path) -> None:

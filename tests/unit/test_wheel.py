@@ -10,18 +10,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.dist import Dist
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(out), str(REPO)],
-        check=True,
-    )  # fmt: skip
-    return next(out.glob("backendkit-*.whl"))
+def wheel(backendkit_dist: Dist) -> Path:
+    return backendkit_dist.wheel
 
 
 def test_wheel_ships_the_templates(wheel: Path) -> None:

@@ -28,15 +28,25 @@ app = typer.Typer(
 
 
 def _version(value: bool) -> None:
+    # The tool's version, then each shipped template's: check and update compare a project's
+    # recorded template version with these (docs/release.md).
     if value:
+        from backendkit.templates import shipped_templates
+
         typer.echo(f"backendkit {__version__}")
+        for template in shipped_templates():
+            typer.echo(f"template {template.name} {template.version}")
         raise typer.Exit()
 
 
 @app.callback()
 def main(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print backendkit's version and each template's, and exit.",
     ),
 ) -> None:
     """Generate production-grade backend services and keep them in step with their templates.
