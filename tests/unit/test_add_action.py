@@ -44,7 +44,7 @@ def test_records_the_action_and_renders_route_schema_service_and_tests(project: 
         ("refund", ["amount:decimal(10,2)", "reason:text:optional"])
     ]
     router = (project / "app/order/router.py").read_text()
-    assert '"/{id}/refund"' in router
+    assert '"/{id:uuid}/refund"' in router
     assert "data: OrderRefundRequest" in router
     schemas = (project / "app/order/schemas.py").read_text()
     assert "class OrderRefundRequest(CamelModel):" in schemas
@@ -55,7 +55,7 @@ def test_records_the_action_and_renders_route_schema_service_and_tests(project: 
 def test_multi_word_verbs_are_kebab_case_in_the_url(project: Path) -> None:
     result = run_cli("add", "action", "order", "mark_paid", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert '"/{id}/mark-paid"' in (project / "app/order/router.py").read_text()
+    assert '"/{id:uuid}/mark-paid"' in (project / "app/order/router.py").read_text()
     assert "async def mark_paid_order(" in (project / "app/order/service.py").read_text()
 
 
@@ -188,8 +188,8 @@ def test_a_config_file_declares_actions_for_new(tmp_path: Path) -> None:
     result = run_cli("new", "shop", "--config", "shop.yml", "--no-git", "--defaults", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     router = (tmp_path / "shop/app/order/router.py").read_text()
-    assert '"/{id}/cancel"' in router
-    assert '"/{id}/refund"' in router
+    assert '"/{id:uuid}/cancel"' in router
+    assert '"/{id:uuid}/refund"' in router
 
 
 def test_uncommitted_changes_are_refused_unless_allowed(project: Path) -> None:

@@ -91,7 +91,7 @@ def test_a_child_brings_its_nested_routes_and_edits_none_of_its_parent(project: 
     changed = {p for p in before if (project / p).read_bytes() != before[p]}
     assert changed == {".backendkit/state.yml", ".backendkit/baseline.zip"}
     router = (project / "app/order/router.py").read_text()
-    assert '"/shops/{id}/orders"' in router
+    assert '"/shops/{id:uuid}/orders"' in router
     assert "nested_router = APIRouter(" in router
     model = (project / "app/order/models.py").read_text()
     assert 'sa.ForeignKey("shops.id", ondelete="RESTRICT"), index=True' in model
