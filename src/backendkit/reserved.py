@@ -37,6 +37,8 @@ TEMPLATE_TABLES: dict[str, frozenset[str]] = {"jwt": frozenset({"refresh_tokens"
 RESOURCE_CLASS_SUFFIXES = (
     "", "Create", "CreateIn", "Update", "Read", "Envelope", "ListEnvelope", "ListQuery",
     "Repository",
+    # GraphQL (--api rest,graphql): app/<resource>/graphql.py.
+    "Node", "CreateInput", "UpdateInput", "Filter", "Payload",
 )  # fmt: skip
 # Names the resource templates import: a generated class of the same name would replace them.
 TEMPLATE_IMPORTED_NAMES = frozenset(
@@ -48,6 +50,9 @@ TEMPLATE_IMPORTED_NAMES = frozenset(
         "JsonVariant", "ListEnvelope", "ListQuery", "Literal", "Mapped", "Mapping", "NewPassword",
         "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "Repository",
         "SessionDep", "SoftDeletable", "StoredJson", "StrictBool", "StrictFloat", "UTCDateTime",
+        # GraphQL modules and their tests.
+        "BigInt", "ChildPageKey", "Connection", "DeletePayload", "FieldError", "GraphQLContext",
+        "Info", "JSON", "Iterator", "AsyncEngine",
     }
 )  # fmt: skip
 
@@ -71,7 +76,18 @@ QUERY_WORDS = frozenset({"page", "limit", "sort", "cursor", "page_params", "filt
 # Names the generated class bodies look up while they are built (columns, defaults, types):
 # a field of the same name would replace them for every line below it.
 CLASS_BODY_NAMES = frozenset(
-    {"sa", "dt", "uuid", "enum", "mapped_column", "patch_field", "enum_values"}
+    {
+        "sa",
+        "dt",
+        "uuid",
+        "enum",
+        "mapped_column",
+        "patch_field",
+        "enum_values",
+        "strawberry",
+        "from_read",
+        "from_row",
+    }
 )
 # Columns every table of a resource gets, and the one --soft-delete adds (owner_id, which
 # --owned adds, is refused for owned resources only: see config.py).
