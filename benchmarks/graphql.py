@@ -36,7 +36,7 @@ from tests.e2e.projects import project_env
 from tests.e2e.venv import ensure_venv, requirements_of
 
 TARGET_RATIO = 0.5
-NODE = "id name sku price inStock createdAt updatedAt"
+NODE = "id name sku price createdAt updatedAt"
 ONE = "query One($id: ID!) { product(id: $id) { " + NODE + " } }"
 PAGE = (
     "query Page { products(first: 20) { edges { node { " + NODE + " } } pageInfo { endCursor } } }"
