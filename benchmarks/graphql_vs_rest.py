@@ -1,6 +1,6 @@
 """GraphQL against REST on the same generated server: one by id, and a 20-row page.
 
-Run: .venv/bin/python benchmarks/graphql.py [--runs 3] [--duration 8]
+Run: .venv/bin/python benchmarks/graphql_vs_rest.py [--runs 3] [--duration 8]
 Needs wrk (Debian: apt-get install wrk) and a PostgreSQL server
 (BACKENDKIT_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
 
