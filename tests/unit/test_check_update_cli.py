@@ -97,3 +97,11 @@ def test_update_refuses_bad_settings(project: Path, setting: str, message: str) 
     assert result.returncode == 2
     assert message in result.stderr
     assert (project / ".backendkit/state.yml").read_text() == before
+
+
+def test_new_with_api_graphql_alone_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = run_cli("new", "shop", "--api", "graphql", "--no-git", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "api=graphql: choose rest or rest,graphql" in result.stderr
+    assert not (tmp_path / "shop").exists()
