@@ -78,6 +78,17 @@ CASES: dict[str, dict[str, object]] = {
     },
     "product-remove-field": {**_SHOP, CHANGE: ("remove_fields", "product", "price")},
     "coupon-remove-resource": {**_SHOP, CHANGE: ("remove_resource", "coupon", "")},
+    # GraphQL beside REST: a ref (relations both ways), an enum, a bigint, an owned resource.
+    "graphql-shop": {
+        "name": "shop",
+        "api": "rest,graphql",
+        "resources": [
+            {"name": "category", "fields": "name:str:unique"},
+            {"name": "product", "fields": "name:str views:bigint=0 "
+                                          "status:enum(draft,live)=draft category:ref(category)"},
+            {"name": "wish", "fields": "title:str", "owned": True},
+        ],
+    },
     # An action with a body on an owned resource (JWT), added to an existing project.
     "refund-add-action": {
         "name": "shop",

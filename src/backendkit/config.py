@@ -22,16 +22,20 @@ Auth = Literal["jwt", "none"]
 Cache = Literal["redis", "none"]
 DeployTarget = Literal["docker", "k8s"]
 CI = Literal["github", "none"]
+ApiStyle = Literal["rest", "graphql"]
 
 # Choices the templates do not build yet. Refused with a message rather than silently ignored;
 # each later feature removes its entry here.
 NOT_BUILT_YET: dict[str, dict[str, str]] = {}
+# GraphQL comes beside REST: sign-in, health and the resources' REST routes stay.
+API_CHOICES = (("rest",), ("rest", "graphql"))
 DEFAULTS: dict[str, Any] = {
     "db": "sqlite",
     "auth": "jwt",
     "cache": "none",
     "deploy": ("docker", "k8s"),
     "ci": "github",
+    "api": ("rest",),
 }
 DEFAULT_FIELDS = "name:str"
 USER_FIELDS = "email:email:unique name:str(100) role:enum(user,admin)=user is_active:bool=true"
@@ -146,11 +150,13 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
     cache: Cache = DEFAULTS["cache"]
     deploy: tuple[DeployTarget, ...] = DEFAULTS["deploy"]
     ci: CI = DEFAULTS["ci"]
+    api: tuple[ApiStyle, ...] = DEFAULTS["api"]
     resources: tuple[ResourceSpec, ...] = ()
 
     @classmethod
     def prepare(cls, data: Any) -> Any:
-        """Accept ``docker,k8s`` and ``none`` for deploy, and resources in the field syntax."""
+        """Accept ``docker,k8s`` and ``none`` for deploy, ``rest,graphql`` for api, and
+        resources in the field syntax."""
         if not isinstance(data, dict):
             return data
         data = dict(data)
@@ -160,12 +166,24 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
         if isinstance(deploy, list | tuple):
             items = [str(v).strip() for v in deploy]
             data["deploy"] = tuple(sorted(set(items), key=items.index))
+        api = data.get("api")
+        if isinstance(api, str):
+            api = api.split(",")
+        if isinstance(api, list | tuple):
+            # One spelling whatever the order given: REST first.
+            items = [str(v).strip() for v in api]
+            data["api"] = tuple(sorted(set(items), key=lambda v: (v != "rest", v)))
         if isinstance(data.get("resources"), list | tuple):
             data["resources"] = [ResourceSpec.prepare(r) for r in data["resources"]]
         return data
 
     def __post_init__(self) -> None:
         validate_service_name(self.name)
+        if self.api not in API_CHOICES:
+            raise ValueError(
+                f"api={','.join(self.api) or 'none'}: choose rest or rest,graphql "
+                "(GraphQL is served beside REST, whose sign-in routes it uses)"
+            )
         self._built_choices_only()
         self._resources_consistent()
 
@@ -229,8 +247,12 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
             )
 
     def answers(self) -> dict[str, Any]:
-        """The template answers: every choice except the resources."""
-        return {
+        """The template answers: every choice except the resources.
+
+        ``api`` is recorded only when it is not REST alone, so the state files of REST
+        projects read as they did before the choice existed.
+        """
+        answers: dict[str, Any] = {
             "name": self.name,
             "db": self.db,
             "auth": self.auth,
@@ -238,6 +260,14 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
             "deploy": list(self.deploy),
             "ci": self.ci,
         }
+        if self.api != DEFAULTS["api"]:
+            answers["api"] = list(self.api)
+        return answers
+
+    @property
+    def graphql(self) -> bool:
+        """Whether the service serves GraphQL at /graphql."""
+        return "graphql" in self.api
 
 
 def _check_auth_user(resource: ResourceSpec) -> None:

@@ -37,6 +37,8 @@ TEMPLATE_TABLES: dict[str, frozenset[str]] = {"jwt": frozenset({"refresh_tokens"
 RESOURCE_CLASS_SUFFIXES = (
     "", "Create", "CreateIn", "Update", "Read", "Envelope", "ListEnvelope", "ListQuery",
     "Repository",
+    # GraphQL (--api rest,graphql): app/<resource>/graphql.py.
+    "Node", "CreateInput", "UpdateInput", "Filter", "Payload",
 )  # fmt: skip
 # Names the resource templates import: a generated class of the same name would replace them.
 TEMPLATE_IMPORTED_NAMES = frozenset(
@@ -49,6 +51,9 @@ TEMPLATE_IMPORTED_NAMES = frozenset(
         "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "QueryInt32",
         "QueryInt64", "Repository", "SessionDep", "SoftDeletable", "StoredJson", "StrictBool",
         "StrictFloat", "UTCDateTime", "sort_field",
+        # GraphQL modules and their tests.
+        "BigInt", "ChildPageKey", "Connection", "DeletePayload", "FieldError", "GraphQLContext",
+        "Info", "JSON", "Iterator", "AsyncEngine",
     }
 )  # fmt: skip
 
@@ -72,7 +77,19 @@ QUERY_WORDS = frozenset({"page", "limit", "sort", "cursor", "page_params", "filt
 # Names the generated class bodies look up while they are built (columns, defaults, types):
 # a field of the same name would replace them for every line below it.
 CLASS_BODY_NAMES = frozenset(
-    {"sa", "dt", "uuid", "enum", "mapped_column", "patch_field", "enum_values", "sort_field"}
+    {
+        "sa",
+        "dt",
+        "uuid",
+        "enum",
+        "mapped_column",
+        "patch_field",
+        "enum_values",
+        "sort_field",
+        "strawberry",
+        "from_read",
+        "from_row",
+    }
 )
 # Columns every table of a resource gets, and the one --soft-delete adds (owner_id, which
 # --owned adds, is refused for owned resources only: see config.py).

@@ -172,6 +172,36 @@ PROJECTS: dict[str, ProjectSpec] = {
         invalid={"name": "", "colour": "red"},
         invalid_fields=("name", "colour"),
     ),
+    # The catalog's ref chain with GraphQL beside REST (--api rest,graphql): every resource,
+    # added later too, is in the schema; relations both ways; the owned one scoped.
+    "graphql-catalog": ProjectSpec(
+        args=(
+            "category",
+            "--crud",
+            "--fields",
+            "name:str(80):unique",
+            "--api",
+            "rest,graphql",
+        ),
+        then=(
+            ("add", "resource", "wish", "title:str", "--owned"),
+            ("add", "resource", "product", "category:ref(category)", *EVERY_FIELD_TYPE.split()),
+            (
+                "add",
+                "resource",
+                "review",
+                "product:ref(product)",
+                "rating:int:index",
+                "body:text:optional",
+                "--soft-delete",
+            ),
+        ),
+        collection="/api/v1/categories",
+        valid={"name": "Lamps"},
+        unique_field="name",
+        invalid={"name": "", "colour": "red"},
+        invalid_fields=("name", "colour"),
+    ),
     # Ordinary names that sit close to reserved ones: digits in field, resource and ref column
     # names (sorted and paged by), words such as data, type, status and order, a json field
     # (no equality filter: asking for one is a 400), and an irregular plural (/criteria).

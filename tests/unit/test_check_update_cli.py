@@ -62,9 +62,30 @@ def test_update_changes_an_answer(project: Path) -> None:
     assert run_cli("check", cwd=project).returncode == 0
 
 
+def test_update_turns_graphql_on_and_off(project: Path) -> None:
+    result = run_cli("update", "--set", "api=rest,graphql", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answers"]["api"] == ["rest", "graphql"]
+    for path in ("app/core/graphql.py", "app/shop/graphql.py", "tests/test_graphql.py"):
+        assert (project / path).is_file(), path
+    assert "install_graphql" in (project / "app/main.py").read_text()
+    assert "strawberry-graphql" in (project / "pyproject.toml").read_text()
+    assert run_cli("check", cwd=project).returncode == 0
+    added = run_cli("add", "resource", "tag", "label:str", cwd=project)
+    assert added.returncode == 0, added.stderr
+    assert (project / "app/tag/graphql.py").is_file()
+    result = run_cli("update", "--set", "api=rest", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (project / "app/core/graphql.py").exists()
+    assert not (project / "app/tag/graphql.py").exists()
+    assert "strawberry" not in (project / "pyproject.toml").read_text()
+    assert "api:" not in (project / ".backendkit/state.yml").read_text()
+
+
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
+        ("api=graphql", "api=graphql: choose rest or rest,graphql"),
         ("db=mysql", "db: 'mysql' is not valid"),
         ("colour=red", "--set colour: unknown answer"),
         ("db", "expected KEY=VALUE"),
@@ -76,3 +97,11 @@ def test_update_refuses_bad_settings(project: Path, setting: str, message: str) 
     assert result.returncode == 2
     assert message in result.stderr
     assert (project / ".backendkit/state.yml").read_text() == before
+
+
+def test_new_with_api_graphql_alone_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = run_cli("new", "shop", "--api", "graphql", "--no-git", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "api=graphql: choose rest or rest,graphql" in result.stderr
+    assert not (tmp_path / "shop").exists()

@@ -122,3 +122,35 @@ def test_the_sign_in_account_has_no_refs() -> None:
     with pytest.raises(UsageError, match="the user resource is the sign-in account"):
         build_config({"name": "shop", "auth": "jwt", "resources": resources})
     assert build_config({"name": "shop", "auth": "none", "resources": resources})
+
+
+BOTH = ("rest", "graphql")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("rest", ("rest",)),
+        ("rest,graphql", BOTH),
+        ("graphql,rest", BOTH),
+        (["graphql", "rest"], BOTH),
+    ],
+)
+def test_api_accepts_both_in_any_order(value: object, expected: tuple[str, ...]) -> None:
+    config = build_config({"name": "shop", "api": value})
+    assert config.api == expected
+    assert config.graphql == ("graphql" in expected)
+
+
+def test_api_rest_alone_is_not_recorded_so_rest_projects_keep_their_state() -> None:
+    assert "api" not in build_config({"name": "shop"}).answers()
+    assert build_config({"name": "shop", "api": "rest,graphql"}).answers()["api"] == [
+        "rest",
+        "graphql",
+    ]
+
+
+@pytest.mark.parametrize("value", ["graphql", "soap", "rest,soap", ""])
+def test_api_refuses_what_is_not_built(value: str) -> None:
+    with pytest.raises(UsageError):
+        build_config({"name": "shop", "api": value})

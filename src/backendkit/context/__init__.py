@@ -37,6 +37,7 @@ def service_context(
     slug = config.name.replace("-", "_")
     return {
         **config.answers(),
+        "api": list(config.api),
         "project_name": config.name,
         "project_slug": slug,
         "project_title": config.name.replace("-", " ").replace("_", " ").title(),

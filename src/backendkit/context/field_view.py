@@ -135,6 +135,12 @@ class FieldView:
         return _PYTHON_TYPES[self.spec.type]
 
     @property
+    def graphql_type(self) -> str:
+        """The annotation in the resource's GraphQL types (without Optional)."""
+        special = {"bigint": "BigInt", "json": "JSON", "ref": "strawberry.ID"}
+        return special.get(self.spec.type, self.python_type)
+
+    @property
     def schema_type(self) -> str:
         """The annotation in create/update schemas: validated input."""
         if self.spec.type == "decimal":

@@ -119,6 +119,15 @@ class ResourceView:
         """Foreign keys to other resources, each with nested routes under its parent."""
         return [f for f in self.fields if f.parent is not None]
 
+    def graphql_links(self, auth: str) -> list[FieldView]:
+        """The refs GraphQL resolves both ways: all but those to the sign-in user (jwt), which
+        has no GraphQL type and stays a plain id."""
+        return [
+            f
+            for f in self.ref_fields
+            if not (auth == "jwt" and f.parent and f.parent.singular == "user")
+        ]
+
     @property
     def indexes(self) -> list[tuple[str, list[str], bool, bool]]:
         """Every index the migration creates: (name, columns, unique, only rows not deleted)."""

@@ -18,6 +18,8 @@ Examples:
   backendkit new product --crud --fields "name:str sku:str:unique price:decimal(10,2)"
 
   backendkit new shop --config shop.yml --dry-run # print the tree, write nothing
+
+  backendkit new shop --api rest,graphql          # GraphQL at /graphql beside REST
 """
 
 _PROMPTED = ("db", "auth", "cache", "deploy", "ci")
@@ -41,6 +43,9 @@ def new(
     cache: str | None = typer.Option(None, help="Cache: redis or none."),
     deploy: str | None = typer.Option(None, help="Deploy files: docker,k8s | docker | none."),
     ci: str | None = typer.Option(None, help="CI workflow: github or none."),
+    api: str | None = typer.Option(
+        None, help="APIs served: rest, or rest,graphql (GraphQL at /graphql beside REST)."
+    ),
     config_file: Path | None = typer.Option(
         None, "--config", help="YAML or TOML file with the settings and resources."
     ),
@@ -54,6 +59,7 @@ def new(
     from backendkit.cli.new_flow import run_new
 
     values: dict[str, Any] = {"db": db, "auth": auth, "cache": cache, "deploy": deploy, "ci": ci}
+    values["api"] = api
     interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
     run_new(
         name=name,
