@@ -1,6 +1,8 @@
 """Every route kind at real table sizes: the generated service against an idiomatic peer.
 
 Run: .venv/bin/python benchmarks/service_sizes.py [--runs 3] [--duration 5] [--json FILE]
+     .venv/bin/python benchmarks/service_sizes.py --cases post,put,patch,delete
+     .venv/bin/python benchmarks/service_sizes.py --cases cursor --cursor-depth 0,0.5,0.99
 Needs wrk and PostgreSQL, like benchmarks/service.py (whose helpers it uses).
 
 One scratch database, one ``products`` table of --rows rows (100,000), served in turn by
@@ -11,10 +13,13 @@ three apps under granian (--workers 2) and driven by wrk (--connections 16):
   ``response_model``, ``Depends(get_session)``, skip/limit plus a separate count;
 - service: the generated service, whole stack (access log, metrics, rate limit, idempotency).
 
-Cases: GET by id, list page 1, page 4,000 (offset 79,980), POST, PUT, PATCH, DELETE. Rounds
-interleave the apps (rotating order); each case's figure is the median of its runs, and its
-ratios are to the raw GET and to the peer's same case. Then the table grows to
---cursor-rows (1,000,000) and the service's cursor pages run: first page and one 90 % deep.
+Cases (--cases, default all): GET by id, list page 1, page 4,000 (offset 79,980), POST, PUT,
+PATCH, DELETE, and cursor. Rounds interleave the apps (rotating order); each case's figure is
+the median of its runs, and its ratios are to the raw GET and to the peer's same case. Then
+the table grows to --cursor-rows (1,000,000) and the service's cursor pages run at each
+--cursor-depth, a fraction of the table (default 0, 0.5 and 0.9: the first page, one half
+way and one 90 % deep). --project serves an already generated ``product`` project instead
+of a fresh one (to compare template changes).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ PEER_APP = Path(__file__).parent / "service_apps" / "idiomatic_peer.py"
 LIMIT = 20
 DEEP_PAGE = 4000
 CASES = ("get", "page1", "page4000", "post", "put", "patch", "delete")
+ALL_CASES = (*CASES, "cursor")
 # Issue 18's targets: service / peer per case, and cursor pages in req/s.
 TARGETS = {"page1": 3.0, "page4000": 1.0, "post": 2.0, "put": 1.5, "patch": 1.5, "delete": 1.5}
 CURSOR_TARGET = 800.0
@@ -110,9 +116,9 @@ end
 """
 
 _DEEP_CURSOR = """
-import asyncio, sys
+import asyncio, os, sys
 import asyncpg
-from app.core.cursor import encode_cursor
+from app.core.cursor import encode_cursor, use_secret
 from app.product.models import Product
 
 async def main():
@@ -122,6 +128,7 @@ async def main():
         "OFFSET $1 LIMIT 1", int(sys.argv[2]))
     await connection.close()
     table = Product.__table__
+    use_secret(os.environ["SECRET_KEY"])  # the server's: cursors are signed
     print(encode_cursor("-created_at", [table.c.created_at, table.c.id], dict(row)))
 
 asyncio.run(main())
@@ -158,8 +165,28 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cursor-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--cases",
+        default=",".join(ALL_CASES),
+        help="comma-separated cases to run (default all): " + ",".join(ALL_CASES),
+    )
+    parser.add_argument(
+        "--cursor-depth",
+        default="0,0.5,0.9",
+        help="cursor pages to measure, as fractions of --cursor-rows (0: the first page)",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="serve this generated project (a product resource) instead of a fresh one",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    args.cases = [c for c in args.cases.split(",") if c]
+    unknown = set(args.cases) - set(ALL_CASES)
+    if unknown:
+        parser.error(f"unknown cases: {', '.join(sorted(unknown))}")
+    args.cursor_depth = [float(d) for d in args.cursor_depth.split(",") if d]
     if not shutil.which("wrk"):
         print("wrk is not installed (Debian: apt-get install wrk); nothing measured")
         return 0
@@ -167,7 +194,7 @@ def main() -> int:
         "BACKENDKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
     work = Path(tempfile.mkdtemp(prefix="bk-sizes-bench-"))
-    project = generate(work / "product")
+    project = args.project.resolve() if args.project else generate(work / "product")
     venv = ensure_venv(requirements_of(project))
     database = f"bk_sizes_{secrets.token_hex(6)}"
     sql(venv, server, f'CREATE DATABASE "{database}"')
@@ -215,16 +242,18 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
     }
     # Enough rows to delete for the fastest app's DELETE run, each run afresh.
     deletable = max(20_000, 5_000 * args.duration)
+    chosen = tuple(case for case in CASES if case in args.cases)
     apps = {
-        "raw": (f"{RAW_APP.stem}:app", RAW_APP.parent, ("get",)),
-        "peer": (f"{PEER_APP.stem}:app", PEER_APP.parent, CASES),
-        "service": ("app.main:app", project, CASES),
+        "raw": (f"{RAW_APP.stem}:app", RAW_APP.parent, ("get",) if "get" in chosen else ()),
+        "peer": (f"{PEER_APP.stem}:app", PEER_APP.parent, chosen),
+        "service": ("app.main:app", project, chosen),
     }
+    apps = {name: app for name, app in apps.items() if app[2]}
     print(f"{args.rows:,} rows; load average before: {load_average()}", flush=True)
     samples: dict[str, list[Result]] = {}
     log = work / "server.log"
     names = list(apps)
-    for number in range(1, args.runs + 1):
+    for number in range(1, args.runs + 1 if names else 1):
         shift = (number - 1) % len(names)
         for app in names[shift:] + names[:shift]:
             target, cwd, cases = apps[app]
@@ -246,8 +275,8 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
                     )
                     if case in ("post", "delete"):
                         sql(venv, dsn, "DELETE FROM products WHERE sku ~ '^(B|DEL)-'")
-    cursor = cursor_runs(args, venv, project, work, dsn, env, log)
-    samples.update(cursor)
+    if "cursor" in args.cases:
+        samples.update(cursor_runs(args, venv, project, work, dsn, env, log))
     print(f"load average after: {load_average()}")
     return report(args, samples)
 
@@ -295,20 +324,24 @@ def cursor_runs(
     grow = args.cursor_rows - args.rows
     if grow > 0:
         seed(venv, dsn, grow, start=args.rows + 1)
-    depth = args.cursor_rows * 9 // 10
-    made = subprocess.run(
-        [str(venv.python), "-c", _DEEP_CURSOR, dsn, str(depth)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    urls = {"cursor-first": f"{PATH}?cursor="}
-    if made.returncode == 0:
-        urls["cursor-deep"] = f"{PATH}?cursor={made.stdout.strip()}"
-    else:
-        print(f"no deep cursor (the cursor format changed?): {made.stderr.strip()[-200:]}")
+    urls: dict[str, str] = {}
+    for fraction in args.cursor_depth:
+        depth = int(args.cursor_rows * fraction)
+        if depth <= 0:
+            urls["cursor-first"] = f"{PATH}?cursor="
+            continue
+        made = subprocess.run(
+            [str(venv.python), "-c", _DEEP_CURSOR, dsn, str(depth)],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if made.returncode != 0:
+            print(f"no deep cursor (the cursor format changed?): {made.stderr.strip()[-200:]}")
+            continue
+        urls[f"cursor-{fraction:g}"] = f"{PATH}?cursor={made.stdout.strip()}"
     scripts = {
         case: write_script(work / f"{case}.lua", _URL.replace("URL", url))
         for case, url in urls.items()
@@ -316,7 +349,7 @@ def cursor_runs(
     samples: dict[str, list[Result]] = {}
     print(f"{args.cursor_rows:,} rows; load average: {load_average()}", flush=True)
     with serving(venv, project, "app.main:app", env, log, args.workers) as base:
-        wrk(base + PATH, scripts["cursor-first"], args.connections, 1)  # warm up
+        wrk(base + PATH, next(iter(scripts.values())), args.connections, 1)  # warm up
         for number in range(1, args.runs + 1):
             for case, script in scripts.items():
                 result = wrk(base + PATH, script, args.connections, args.duration)
@@ -331,7 +364,7 @@ def cursor_runs(
 
 def report(args: argparse.Namespace, samples: dict[str, list[Result]]) -> int:
     medians = {name: median(results) for name, results in samples.items()}
-    raw = medians["raw get"].rps
+    raw = medians["raw get"].rps if "raw get" in medians else None
     print()
     print(
         f"Medians of {args.runs} interleaved runs, {args.duration} s each, {args.connections} "
@@ -346,7 +379,7 @@ def report(args: argparse.Namespace, samples: dict[str, list[Result]]) -> int:
         versus_peer = result.rps / peer.rps if peer and app == "service" else None
         per_run = ", ".join(f"{r.rps:.0f}" for r in samples[name])
         print(
-            f"{name:<22}{result.rps:8.0f}{result.rps / raw:7.2f}"
+            f"{name:<22}{result.rps:8.0f}{'' if raw is None else f'{result.rps / raw:.2f}':>7}"
             f"{'' if versus_peer is None else f'{versus_peer:.2f}':>8}"
             f"{result.p50:8.1f}{result.p99:8.1f}  {per_run}"
         )

@@ -14,10 +14,9 @@ from app.catalog_entry.schemas import (
     CatalogEntryEnvelope,
     CatalogEntryListEnvelope,
     CatalogEntryListQuery,
-    CatalogEntryRead,
     CatalogEntryUpdate,
 )
-from app.core.database import SessionDep, get_database
+from app.core.database import get_database
 from app.core.schemas import error_responses, json_response
 
 # Deny by default: every route needs a valid access token.
@@ -26,7 +25,7 @@ router = APIRouter(
 )
 
 
-# The reads take the Request and look the database up themselves: each FastAPI dependency
+# The routes take the Request and look the database up themselves: each FastAPI dependency
 # costs these, the hottest routes, a few percent of their throughput. They return their
 # envelope as JSON (json_response), which FastAPI would otherwise validate a second time.
 @router.get(
@@ -49,19 +48,20 @@ async def list_catalog_entries(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create a catalog entry",
+    response_model=CatalogEntryEnvelope,
     responses=error_responses(400, 409),
 )
-async def create_catalog_entry(
-    data: CatalogEntryCreate, session: SessionDep, request: Request, response: Response
-) -> CatalogEntryEnvelope:
+async def create_catalog_entry(data: CatalogEntryCreate, request: Request) -> Response:
     """Create a catalog entry; ``Location`` says where it lives."""
-    item = await service.create_catalog_entry(session=session, data=data)
-    response.headers["Location"] = request.app.url_path_for("get_catalog_entry", id=str(item.id))
-    return CatalogEntryEnvelope(data=CatalogEntryRead.model_validate(item))
+    item = await service.create_catalog_entry(database=get_database(request), data=data)
+    location = request.app.url_path_for("get_catalog_entry", id=str(item.id))
+    return json_response(
+        CatalogEntryEnvelope(data=item), status.HTTP_201_CREATED, {"Location": location}
+    )
 
 
 @router.get(
-    "/{id:uuid}",
+    "/{id}",
     summary="Get a catalog entry",
     response_model=CatalogEntryEnvelope,
     responses=error_responses(400, 404),
@@ -73,33 +73,40 @@ async def get_catalog_entry(id: uuid.UUID, request: Request) -> Response:
 
 
 @router.put(
-    "/{id:uuid}", summary="Replace a catalog entry", responses=error_responses(400, 404, 409)
+    "/{id}",
+    summary="Replace a catalog entry",
+    response_model=CatalogEntryEnvelope,
+    responses=error_responses(400, 404, 409),
 )
 async def replace_catalog_entry(
-    id: uuid.UUID, data: CatalogEntryCreate, session: SessionDep
-) -> CatalogEntryEnvelope:
+    id: uuid.UUID, data: CatalogEntryCreate, request: Request
+) -> Response:
     """Replace every field of a catalog entry."""
-    item = await service.replace_catalog_entry(session=session, id=id, data=data)
-    return CatalogEntryEnvelope(data=CatalogEntryRead.model_validate(item))
+    item = await service.replace_catalog_entry(database=get_database(request), id=id, data=data)
+    return json_response(CatalogEntryEnvelope(data=item))
 
 
 @router.patch(
-    "/{id:uuid}", summary="Update a catalog entry", responses=error_responses(400, 404, 409)
+    "/{id}",
+    summary="Update a catalog entry",
+    response_model=CatalogEntryEnvelope,
+    responses=error_responses(400, 404, 409),
 )
 async def update_catalog_entry(
-    id: uuid.UUID, data: CatalogEntryUpdate, session: SessionDep
-) -> CatalogEntryEnvelope:
+    id: uuid.UUID, data: CatalogEntryUpdate, request: Request
+) -> Response:
     """Change some fields of a catalog entry."""
-    item = await service.update_catalog_entry(session=session, id=id, data=data)
-    return CatalogEntryEnvelope(data=CatalogEntryRead.model_validate(item))
+    item = await service.update_catalog_entry(database=get_database(request), id=id, data=data)
+    return json_response(CatalogEntryEnvelope(data=item))
 
 
 @router.delete(
-    "/{id:uuid}",
+    "/{id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a catalog entry",
-    responses=error_responses(400, 404, 409),
+    responses=error_responses(400, 404),
 )
-async def delete_catalog_entry(id: uuid.UUID, session: SessionDep) -> None:
+async def delete_catalog_entry(id: uuid.UUID, request: Request) -> Response:
     """Delete a catalog entry."""
-    await service.delete_catalog_entry(session=session, id=id)
+    await service.delete_catalog_entry(database=get_database(request), id=id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ This module is yours: backendkit wrote it once, and later changes made through b
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,37 +49,39 @@ async def read_catalog_entry(*, database: Database, id: uuid.UUID) -> CatalogEnt
     return item
 
 
-async def create_catalog_entry(*, session: AsyncSession, data: CatalogEntryCreate) -> CatalogEntry:
+async def create_catalog_entry(*, database: Database, data: CatalogEntryCreate) -> CatalogEntryRead:
     """Store a new catalog entry."""
-    item = CatalogEntry(**data.model_dump())
-    await CatalogEntryRepository(session).add(item)
-    await session.commit()
-    return item
+    values = data.model_dump()
+    row = await CatalogEntryRepository.insert_row(database, values)
+    return CatalogEntryRead.model_validate(row)
 
 
 async def replace_catalog_entry(
-    *, session: AsyncSession, id: uuid.UUID, data: CatalogEntryCreate
-) -> CatalogEntry:
+    *, database: Database, id: uuid.UUID, data: CatalogEntryCreate
+) -> CatalogEntryRead:
     """Replace every field of a catalog entry (PUT)."""
-    item = await get_catalog_entry(session=session, id=id)
-    await CatalogEntryRepository(session).update(item, data.model_dump())
-    await session.commit()
-    return item
+    values = data.model_dump()
+    row = await CatalogEntryRepository.update_row(database, id, values)
+    return _written(row)
 
 
 async def update_catalog_entry(
-    *, session: AsyncSession, id: uuid.UUID, data: CatalogEntryUpdate
-) -> CatalogEntry:
+    *, database: Database, id: uuid.UUID, data: CatalogEntryUpdate
+) -> CatalogEntryRead:
     """Change the fields a client sent (PATCH)."""
-    item = await get_catalog_entry(session=session, id=id)
     changes = data.model_dump(exclude_unset=True)
-    await CatalogEntryRepository(session).update(item, changes)
-    await session.commit()
-    return item
+    row = await CatalogEntryRepository.update_row(database, id, changes)
+    return _written(row)
 
 
-async def delete_catalog_entry(*, session: AsyncSession, id: uuid.UUID) -> None:
+def _written(row: dict[str, Any] | None) -> CatalogEntryRead:
+    # None: no such row (or another owner's, or deleted since the request began).
+    if row is None:
+        raise NotFoundError("Catalog entry not found")
+    return CatalogEntryRead.model_validate(row)
+
+
+async def delete_catalog_entry(*, database: Database, id: uuid.UUID) -> None:
     """Delete a catalog entry."""
-    item = await get_catalog_entry(session=session, id=id)
-    await CatalogEntryRepository(session).delete(item)
-    await session.commit()
+    if not await CatalogEntryRepository.delete_row(database, id):
+        raise NotFoundError("Catalog entry not found")

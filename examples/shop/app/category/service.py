@@ -7,6 +7,7 @@ This module is yours: backendkit wrote it once, and later changes made through b
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,37 +44,39 @@ async def read_category(*, database: Database, id: uuid.UUID) -> CategoryRead:
     return item
 
 
-async def create_category(*, session: AsyncSession, data: CategoryCreate) -> Category:
+async def create_category(*, database: Database, data: CategoryCreate) -> CategoryRead:
     """Store a new category."""
-    item = Category(**data.model_dump())
-    await CategoryRepository(session).add(item)
-    await session.commit()
-    return item
+    values = data.model_dump()
+    row = await CategoryRepository.insert_row(database, values)
+    return CategoryRead.model_validate(row)
 
 
 async def replace_category(
-    *, session: AsyncSession, id: uuid.UUID, data: CategoryCreate
-) -> Category:
+    *, database: Database, id: uuid.UUID, data: CategoryCreate
+) -> CategoryRead:
     """Replace every field of a category (PUT)."""
-    item = await get_category(session=session, id=id)
-    await CategoryRepository(session).update(item, data.model_dump())
-    await session.commit()
-    return item
+    values = data.model_dump()
+    row = await CategoryRepository.update_row(database, id, values)
+    return _written(row)
 
 
 async def update_category(
-    *, session: AsyncSession, id: uuid.UUID, data: CategoryUpdate
-) -> Category:
+    *, database: Database, id: uuid.UUID, data: CategoryUpdate
+) -> CategoryRead:
     """Change the fields a client sent (PATCH)."""
-    item = await get_category(session=session, id=id)
     changes = data.model_dump(exclude_unset=True)
-    await CategoryRepository(session).update(item, changes)
-    await session.commit()
-    return item
+    row = await CategoryRepository.update_row(database, id, changes)
+    return _written(row)
 
 
-async def delete_category(*, session: AsyncSession, id: uuid.UUID) -> None:
+def _written(row: dict[str, Any] | None) -> CategoryRead:
+    # None: no such row (or another owner's, or deleted since the request began).
+    if row is None:
+        raise NotFoundError("Category not found")
+    return CategoryRead.model_validate(row)
+
+
+async def delete_category(*, database: Database, id: uuid.UUID) -> None:
     """Delete a category."""
-    item = await get_category(session=session, id=id)
-    await CategoryRepository(session).delete(item)
-    await session.commit()
+    if not await CategoryRepository.delete_row(database, id):
+        raise NotFoundError("Category not found")

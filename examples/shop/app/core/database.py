@@ -70,7 +70,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # Reads need no BEGIN/COMMIT round trips.
+        # Reads, and writes of one statement (atomic on its own), need no BEGIN/COMMIT
+        # round trips.
         self.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 

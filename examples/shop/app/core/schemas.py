@@ -89,15 +89,17 @@ class ListEnvelope(CamelModel, Generic[T]):
     meta: Meta = Field(default_factory=Meta.now)
 
 
-def json_response(body: BaseModel) -> Response:
-    """BODY, already validated, as a 200 JSON response: serialised once, and only once.
+def json_response(
+    body: BaseModel, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """BODY, already validated, as a JSON response: serialised once, and only once.
 
     Given a model, FastAPI validates it against the route's response model again before it
-    serialises it: 3 % of a GET by id's instructions. The hot reads build their envelope
+    serialises it: 3 % of a GET by id's instructions. The routes build their envelope
     themselves and return this; their ``response_model`` still documents them.
     """
     content = body.__pydantic_serializer__.to_json(body, by_alias=True)
-    return Response(content, media_type="application/json")
+    return Response(content, status_code, headers, media_type="application/json")
 
 
 class ErrorDetail(CamelModel):

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.category.repository import CategoryRepository
 from app.core.database import Database
 from app.core.errors import NotFoundError
-from app.core.repository import require_parent
+from app.core.repository import require_parent_row
 from app.core.schemas import CursorPagination, Pagination
 from app.product.models import Product
 from app.product.repository import ProductRepository
@@ -65,56 +65,62 @@ async def read_product(*, database: Database, id: uuid.UUID) -> ProductRead:
     return item
 
 
-async def create_product(*, session: AsyncSession, data: ProductCreate) -> Product:
+async def create_product(*, database: Database, data: ProductCreate) -> ProductRead:
     """Store a new product."""
     values = data.model_dump()
-    await _check_parents(session, values)
-    item = Product(**values)
-    await ProductRepository(session).add(item)
-    await session.commit()
-    return item
+    await _check_parents(database, values)
+    row = await ProductRepository.insert_row(database, values)
+    return ProductRead.model_validate(row)
 
 
 async def create_in_category(
-    *, session: AsyncSession, id: uuid.UUID, data: ProductCreateInCategory
-) -> Product:
+    *, database: Database, id: uuid.UUID, data: ProductCreateInCategory
+) -> ProductRead:
     """Store a new one under the category ID; NotFoundError without it."""
-    if await CategoryRepository(session).get(id) is None:
+    if await CategoryRepository.read(database, id) is None:
         raise NotFoundError("Category not found")
     values = {**data.model_dump(), "category_id": id}
-    item = Product(**values)
-    await ProductRepository(session).add(item)
-    await session.commit()
-    return item
+    row = await ProductRepository.insert_row(database, values)
+    return ProductRead.model_validate(row)
 
 
-async def _check_parents(session: AsyncSession, values: Mapping[str, Any]) -> None:
+async def _check_parents(database: Database, values: Mapping[str, Any]) -> None:
     """A ref to a parent that does not exist is a 422 naming the field."""
-    await require_parent(CategoryRepository(session), values, "category_id")
+    await require_parent_row(database, CategoryRepository, values, "category_id")
 
 
-async def replace_product(*, session: AsyncSession, id: uuid.UUID, data: ProductCreate) -> Product:
+async def replace_product(*, database: Database, id: uuid.UUID, data: ProductCreate) -> ProductRead:
     """Replace every field of a product (PUT)."""
-    item = await get_product(session=session, id=id)
     values = data.model_dump()
-    await _check_parents(session, values)
-    await ProductRepository(session).update(item, values)
-    await session.commit()
-    return item
+    await _require_product(database, id)
+    await _check_parents(database, values)
+    row = await ProductRepository.update_row(database, id, values)
+    return _written(row)
 
 
-async def update_product(*, session: AsyncSession, id: uuid.UUID, data: ProductUpdate) -> Product:
+async def update_product(*, database: Database, id: uuid.UUID, data: ProductUpdate) -> ProductRead:
     """Change the fields a client sent (PATCH)."""
-    item = await get_product(session=session, id=id)
     changes = data.model_dump(exclude_unset=True)
-    await _check_parents(session, changes)
-    await ProductRepository(session).update(item, changes)
-    await session.commit()
-    return item
+    await _require_product(database, id)
+    await _check_parents(database, changes)
+    row = await ProductRepository.update_row(database, id, changes)
+    return _written(row)
 
 
-async def delete_product(*, session: AsyncSession, id: uuid.UUID) -> None:
+def _written(row: dict[str, Any] | None) -> ProductRead:
+    # None: no such row (or another owner's, or deleted since the request began).
+    if row is None:
+        raise NotFoundError("Product not found")
+    return ProductRead.model_validate(row)
+
+
+async def _require_product(database: Database, id: uuid.UUID) -> None:
+    # Checked before the parents it refers to: a missing row is a 404, not a 422.
+    if await ProductRepository.read(database, id) is None:
+        raise NotFoundError("Product not found")
+
+
+async def delete_product(*, database: Database, id: uuid.UUID) -> None:
     """Delete a product."""
-    item = await get_product(session=session, id=id)
-    await ProductRepository(session).delete(item)
-    await session.commit()
+    if not await ProductRepository.delete_row(database, id):
+        raise NotFoundError("Product not found")

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.database import Database
 from app.core.errors import NotFoundError
-from app.core.repository import require_parent
+from app.core.repository import require_parent_row
 from app.core.schemas import CursorPagination, Pagination
 from app.product.repository import ProductRepository
 from app.review.models import Review
@@ -63,56 +63,62 @@ async def read_review(*, database: Database, id: uuid.UUID) -> ReviewRead:
     return item
 
 
-async def create_review(*, session: AsyncSession, data: ReviewCreate) -> Review:
+async def create_review(*, database: Database, data: ReviewCreate) -> ReviewRead:
     """Store a new review."""
     values = data.model_dump()
-    await _check_parents(session, values)
-    item = Review(**values)
-    await ReviewRepository(session).add(item)
-    await session.commit()
-    return item
+    await _check_parents(database, values)
+    row = await ReviewRepository.insert_row(database, values)
+    return ReviewRead.model_validate(row)
 
 
 async def create_in_product(
-    *, session: AsyncSession, id: uuid.UUID, data: ReviewCreateInProduct
-) -> Review:
+    *, database: Database, id: uuid.UUID, data: ReviewCreateInProduct
+) -> ReviewRead:
     """Store a new one under the product ID; NotFoundError without it."""
-    if await ProductRepository(session).get(id) is None:
+    if await ProductRepository.read(database, id) is None:
         raise NotFoundError("Product not found")
     values = {**data.model_dump(), "product_id": id}
-    item = Review(**values)
-    await ReviewRepository(session).add(item)
-    await session.commit()
-    return item
+    row = await ReviewRepository.insert_row(database, values)
+    return ReviewRead.model_validate(row)
 
 
-async def _check_parents(session: AsyncSession, values: Mapping[str, Any]) -> None:
+async def _check_parents(database: Database, values: Mapping[str, Any]) -> None:
     """A ref to a parent that does not exist is a 422 naming the field."""
-    await require_parent(ProductRepository(session), values, "product_id")
+    await require_parent_row(database, ProductRepository, values, "product_id")
 
 
-async def replace_review(*, session: AsyncSession, id: uuid.UUID, data: ReviewCreate) -> Review:
+async def replace_review(*, database: Database, id: uuid.UUID, data: ReviewCreate) -> ReviewRead:
     """Replace every field of a review (PUT)."""
-    item = await get_review(session=session, id=id)
     values = data.model_dump()
-    await _check_parents(session, values)
-    await ReviewRepository(session).update(item, values)
-    await session.commit()
-    return item
+    await _require_review(database, id)
+    await _check_parents(database, values)
+    row = await ReviewRepository.update_row(database, id, values)
+    return _written(row)
 
 
-async def update_review(*, session: AsyncSession, id: uuid.UUID, data: ReviewUpdate) -> Review:
+async def update_review(*, database: Database, id: uuid.UUID, data: ReviewUpdate) -> ReviewRead:
     """Change the fields a client sent (PATCH)."""
-    item = await get_review(session=session, id=id)
     changes = data.model_dump(exclude_unset=True)
-    await _check_parents(session, changes)
-    await ReviewRepository(session).update(item, changes)
-    await session.commit()
-    return item
+    await _require_review(database, id)
+    await _check_parents(database, changes)
+    row = await ReviewRepository.update_row(database, id, changes)
+    return _written(row)
 
 
-async def delete_review(*, session: AsyncSession, id: uuid.UUID) -> None:
+def _written(row: dict[str, Any] | None) -> ReviewRead:
+    # None: no such row (or another owner's, or deleted since the request began).
+    if row is None:
+        raise NotFoundError("Review not found")
+    return ReviewRead.model_validate(row)
+
+
+async def _require_review(database: Database, id: uuid.UUID) -> None:
+    # Checked before the parents it refers to: a missing row is a 404, not a 422.
+    if await ReviewRepository.read(database, id) is None:
+        raise NotFoundError("Review not found")
+
+
+async def delete_review(*, database: Database, id: uuid.UUID) -> None:
     """Delete a review."""
-    item = await get_review(session=session, id=id)
-    await ReviewRepository(session).delete(item)
-    await session.commit()
+    if not await ReviewRepository.delete_row(database, id):
+        raise NotFoundError("Review not found")

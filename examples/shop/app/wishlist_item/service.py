@@ -7,6 +7,7 @@ This module is yours: backendkit wrote it once, and later changes made through b
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,39 +55,41 @@ async def read_wishlist_item(
 
 
 async def create_wishlist_item(
-    *, session: AsyncSession, owner_id: uuid.UUID, data: WishlistItemCreate
-) -> WishlistItem:
+    *, database: Database, owner_id: uuid.UUID, data: WishlistItemCreate
+) -> WishlistItemRead:
     """Store a new wishlist item, owned by OWNER_ID (the caller, never the body)."""
-    item = WishlistItem(**data.model_dump())
-    item.owner_id = owner_id
-    await WishlistItemRepository(session).add(item)
-    await session.commit()
-    return item
+    values = data.model_dump()
+    values["owner_id"] = owner_id
+    row = await WishlistItemRepository.insert_row(database, values)
+    return WishlistItemRead.model_validate(row)
 
 
 async def replace_wishlist_item(
-    *, session: AsyncSession, scope: OwnerScope, id: uuid.UUID, data: WishlistItemCreate
-) -> WishlistItem:
+    *, database: Database, scope: OwnerScope, id: uuid.UUID, data: WishlistItemCreate
+) -> WishlistItemRead:
     """Replace every field of a wishlist item (PUT)."""
-    item = await get_wishlist_item(session=session, scope=scope, id=id)
-    await WishlistItemRepository(session).update(item, data.model_dump())
-    await session.commit()
-    return item
+    values = data.model_dump()
+    row = await WishlistItemRepository.update_row(database, id, values, scope)
+    return _written(row)
 
 
 async def update_wishlist_item(
-    *, session: AsyncSession, scope: OwnerScope, id: uuid.UUID, data: WishlistItemUpdate
-) -> WishlistItem:
+    *, database: Database, scope: OwnerScope, id: uuid.UUID, data: WishlistItemUpdate
+) -> WishlistItemRead:
     """Change the fields a client sent (PATCH)."""
-    item = await get_wishlist_item(session=session, scope=scope, id=id)
     changes = data.model_dump(exclude_unset=True)
-    await WishlistItemRepository(session).update(item, changes)
-    await session.commit()
-    return item
+    row = await WishlistItemRepository.update_row(database, id, changes, scope)
+    return _written(row)
 
 
-async def delete_wishlist_item(*, session: AsyncSession, scope: OwnerScope, id: uuid.UUID) -> None:
+def _written(row: dict[str, Any] | None) -> WishlistItemRead:
+    # None: no such row (or another owner's, or deleted since the request began).
+    if row is None:
+        raise NotFoundError("Wishlist item not found")
+    return WishlistItemRead.model_validate(row)
+
+
+async def delete_wishlist_item(*, database: Database, scope: OwnerScope, id: uuid.UUID) -> None:
     """Delete a wishlist item."""
-    item = await get_wishlist_item(session=session, scope=scope, id=id)
-    await WishlistItemRepository(session).delete(item)
-    await session.commit()
+    if not await WishlistItemRepository.delete_row(database, id, scope):
+        raise NotFoundError("Wishlist item not found")

@@ -1,4 +1,4 @@
-"""Offset pages stay on indexes: PostgreSQL's plans for a list's statements on a large table."""
+"""Pages stay on indexes: PostgreSQL's plans for a list's statements on a large table."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.database import Database
+from app.core.ids import uuid7
 from app.core.models import NAMING_CONVENTION
 from app.core.pagination import COUNT_LIMIT, SortKey
-from app.core.repository import _count_statement, _page_statement
+from app.core.repository import _count_statement, _keyset_statement, _page_statement
 
 ROWS = 20_000
 _metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
@@ -104,3 +105,19 @@ async def test_a_filtered_count_reads_the_filter_index_up_to_its_bound(
     assert "Seq Scan" not in plan, plan
     assert "idx_list_plans_status" in plan, plan
     assert "Limit" in plan, plan
+
+
+async def test_a_deep_keyset_page_is_a_range_scan_of_the_sort_index(
+    large_table: Database,
+) -> None:
+    statement = _keyset_statement(_MODEL, None, NEWEST_FIRST, (), True)
+    assert statement is not None
+    async with large_table.read_engine.connect() as connection:
+        created_at = await connection.scalar(
+            sa.select(_table.c.created_at).order_by(_table.c.created_at).offset(ROWS // 10)
+        )
+    values = {"cursor_0": created_at, "cursor_1": uuid7(), "limit": 21}
+    plan = await _plan(large_table, statement, values)
+    assert "Seq Scan" not in plan, plan
+    assert "Sort" not in plan, plan
+    assert "idx_list_plans_created_at_id" in plan, plan

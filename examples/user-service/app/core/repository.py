@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import sqlalchemy as sa
 from pydantic.alias_generators import to_camel
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.cursor import after, encode_cursor, read_cursor, typed_cursor
 from app.core.database import Database
@@ -77,10 +77,78 @@ def _referencing(model: type[Entity]) -> list[tuple[sa.Table, sa.Column[Any]]]:
     return found
 
 
+# Bound parameter names of the row a write targets (field names never start with "_").
+_ROW_ID = "_row_id"
+_ROW_OWNER = "_row_owner_id"
+
+
+@cache
+def _insert_statement(model: type[Entity]) -> sa.Executable:
+    """INSERT one row, returning it as stored; its values come with each execution."""
+    table = _table(model)
+    return sa.insert(table).returning(*table.c)
+
+
+def _table(model: type[Entity]) -> sa.Table:
+    table: sa.Table = model.__table__  # type: ignore[assignment]  # declared: always a Table
+    return table
+
+
+def _row_conditions(model: type[Entity], owner_column: str | None) -> list[Any]:
+    table = model.__table__
+    owner: sa.BindParameter[Any] = sa.bindparam(_ROW_OWNER)
+    return [table.c.id == sa.bindparam(_ROW_ID), *_visible_rows(model, owner_column, owner)]
+
+
+@cache
+def _update_statement(model: type[Entity], owner_column: str | None) -> sa.Executable:
+    """UPDATE the visible row with the ``_row_id`` parameter, returning it as stored.
+
+    The SET clause holds the columns each execution gives values for (plus ``updated_at``).
+    """
+    table = _table(model)
+    conditions = _row_conditions(model, owner_column)
+    return sa.update(table).where(*conditions).returning(*table.c)
+
+
+@cache
+def _delete_statement(model: type[Entity], owner_column: str | None) -> sa.Executable:
+    """DELETE the visible row with the ``_row_id`` parameter (soft-deletable tables: set its
+    ``deleted_at`` from the execution's values), returning its id."""
+    table = _table(model)
+    conditions = _row_conditions(model, owner_column)
+    if issubclass(model, SoftDeletable):
+        return sa.update(table).where(*conditions).returning(table.c.id)
+    return sa.delete(table).where(*conditions).returning(table.c.id)
+
+
+async def _write_one(
+    database: Database, statement: sa.Executable, parameters: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """Run one write STATEMENT on an autocommit connection; the row it returns, or None."""
+    async with database.read_engine.connect() as connection:
+        row = (await connection.execute(statement, parameters)).first()
+    return None if row is None else row._asdict()
+
+
 async def require_parent(parents: Repository[Any], values: Mapping[str, Any], column: str) -> None:
     """A 422 naming COLUMN when VALUES refer by it to a row PARENTS cannot find."""
     parent_id = values.get(column)
     if parent_id is not None and await parents.get(parent_id) is None:
+        label = parents.model.__name__
+        raise BusinessRuleError(
+            f"{label} not found",
+            [ErrorDetail(field=to_camel(column), message=f"no {label} with this id")],
+        )
+
+
+async def require_parent_row(
+    database: Database, parents: type[Repository[Any]], values: Mapping[str, Any], column: str
+) -> None:
+    """``require_parent`` outside any session: a 422 naming COLUMN when VALUES refer by it to
+    a row PARENTS cannot find."""
+    parent_id = values.get(column)
+    if parent_id is not None and await parents.read(database, parent_id) is None:
         label = parents.model.__name__
         raise BusinessRuleError(
             f"{label} not found",
@@ -119,6 +187,41 @@ def _page_statement(
         .where(*_page_conditions(model, owner_column, filtered))
         .order_by(*_order_by(model, sort))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
+    )
+
+
+@lru_cache(maxsize=256)
+def _keyset_statement(
+    model: type[Entity],
+    owner_column: str | None,
+    sort: tuple[SortKey, ...],
+    filtered: tuple[str, ...],
+    after_cursor: bool,
+) -> sa.Select[Any] | None:
+    """A keyset page's statement for one shape of request, like ``_page_statement``; None
+    when the sort mixes directions (then each request builds its own, with its values).
+
+    With AFTER_CURSOR, rows after the ``cursor_0``, ``cursor_1``, ... parameters (the sort
+    columns, then the id): one row comparison, ``(a, id) < (:cursor_0, :cursor_1)``, that
+    PostgreSQL answers with a range scan of the (a, id) index.
+    """
+    directions = {key.descending for key in sort} or {False}
+    if len(directions) > 1:
+        return None
+    table = model.__table__
+    conditions = _page_conditions(model, owner_column, filtered)
+    if after_cursor:
+        columns = [table.c[key.column] for key in sort] + [table.c.id]
+        bound = sa.tuple_(
+            *(sa.bindparam(f"cursor_{i}", type_=c.type) for i, c in enumerate(columns))
+        )
+        row = sa.tuple_(*columns)
+        conditions.append(row < bound if directions == {True} else row > bound)
+    return (
+        sa.select(table)
+        .where(*conditions)
+        .order_by(*_order_by(model, sort))
         .limit(sa.bindparam("limit", type_=sa.Integer()))
     )
 
@@ -351,16 +454,95 @@ class Repository(Generic[ModelT]):
                 message = f"cursor pages cannot sort by {key.column!r}: it may be empty"
                 raise _bad_query("sort", message)
         columns = [table.c[key.column] for key in keys] + [table.c.id]
-        conditions, order_by = cls._page_clauses(keys, filters, scope)
-        if cursor:
-            conditions.append(after(keys, columns, typed_cursor(made_for, raw_values, columns)))
-        query = sa.select(table).where(*conditions).order_by(*order_by).limit(limit + 1)
-        async with database.read_engine.connect() as connection:
-            rows = [row._asdict() for row in await connection.execute(query)]
+        position = typed_cursor(made_for, raw_values, columns) if cursor else None
+        owner_id = cls._owner_id(scope)
+        owner_column = cls.owner_column if owner_id is not None else None
+        filtered = tuple(sorted(filters))
+        shared = _keyset_statement(
+            cls.model, owner_column, tuple(keys), filtered, position is not None
+        )
+        if shared is not None:
+            # One statement per shape, its plan reused, read like an offset page.
+            parameters: dict[str, Any] = {_FILTER + c: filters[c] for c in filtered}
+            if owner_id is not None:
+                parameters["owner_id"] = owner_id
+            for index, value in enumerate(position.values if position else ()):
+                parameters[f"cursor_{index}"] = value
+            parameters["limit"] = limit + 1
+            rows = await read_all(database.read_engine, shared, parameters)
+        else:
+            conditions, order_by = cls._page_clauses(keys, filters, scope)
+            if position is not None:
+                conditions.append(after(keys, columns, position))
+            query = sa.select(table).where(*conditions).order_by(*order_by).limit(limit + 1)
+            async with database.read_engine.connect() as connection:
+                rows = [row._asdict() for row in await connection.execute(query)]
         has_more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = encode_cursor(_sort_text(keys), columns, rows[-1]) if has_more else None
         return rows, CursorPagination(next_cursor=next_cursor, has_more=has_more)
+
+    @classmethod
+    def _row_parameters(
+        cls, id: uuid.UUID, scope: OwnerScope | None
+    ) -> tuple[str | None, dict[str, Any]]:
+        """The owner column a write on ID is limited to, and its row's parameters."""
+        owner_id = cls._owner_id(scope)
+        if owner_id is None:
+            return None, {_ROW_ID: id}
+        return cls.owner_column, {_ROW_ID: id, _ROW_OWNER: owner_id}
+
+    @classmethod
+    async def insert_row(cls, database: Database, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Insert a row of VALUES (column defaults fill the rest); the row as stored.
+
+        The write paths of the generic routes (``insert_row``, ``update_row``, ``delete_row``)
+        are one statement each on an autocommit connection: atomic on its own, with no
+        BEGIN or COMMIT round trips and no ORM unit of work, which together cost a write more
+        than the statement. Writes that must succeed or fail together belong in a session
+        (``add``, ``update``, ``delete`` and a commit), as the actions do.
+        """
+        row = await _write_one(database, _insert_statement(cls.model), values)
+        assert row is not None  # INSERT ... RETURNING returns the row it inserted
+        return row
+
+    @classmethod
+    async def update_row(
+        cls,
+        database: Database,
+        id: uuid.UUID,
+        values: Mapping[str, Any],
+        scope: OwnerScope | None = None,
+    ) -> dict[str, Any] | None:
+        """Set VALUES on the row with ID (within SCOPE); the row as stored, or None when
+        there is none to change (missing, deleted meanwhile, or another owner's).
+
+        No VALUES: the row as it is, unchanged (``updated_at`` too).
+        """
+        if not values:
+            return await cls.read(database, id, scope)
+        column, parameters = cls._row_parameters(id, scope)
+        statement = _update_statement(cls.model, column)
+        return await _write_one(database, statement, {**values, **parameters})
+
+    @classmethod
+    async def delete_row(
+        cls, database: Database, id: uuid.UUID, scope: OwnerScope | None = None
+    ) -> bool:
+        """Delete the row with ID within SCOPE (soft-deletable: mark it); False when there is
+        none. A row other rows still refer to (ON DELETE RESTRICT) is a ConflictError (409).
+        """
+        if _referencing(cls.model):
+            # Missing (or another owner's) is a 404 before anything is said of its children.
+            if await cls.read(database, id, scope) is None:
+                return False
+            async with database.read_engine.connect() as connection:
+                await _refuse_if_referenced(connection, cls.model, id)
+        column, parameters = cls._row_parameters(id, scope)
+        if issubclass(cls.model, SoftDeletable):
+            parameters["deleted_at"] = utcnow()
+        statement = _delete_statement(cls.model, column)
+        return await _write_one(database, statement, parameters) is not None
 
     async def add(self, row: ModelT) -> ModelT:
         """Insert ROW (flushed, so database errors surface here)."""
@@ -388,14 +570,21 @@ class Repository(Generic[ModelT]):
         await self.session.flush()
 
     async def _refuse_if_referenced(self, row: ModelT) -> None:
-        # The database enforces RESTRICT too; checking first names the table, and covers soft
-        # deletes, which the database sees as an UPDATE. Soft-deleted children do not count.
-        for table, column in _referencing(self.model):
-            conditions = [column == row.id]
-            if "deleted_at" in table.c:
-                conditions.append(table.c.deleted_at.is_(None))
-            if await self.session.scalar(sa.select(sa.exists().where(*conditions))):
-                raise ConflictError(
-                    f"Still referenced by {table.name}; delete those first",
-                    [ErrorDetail(field="id", message=f"referenced by {table.name}")],
-                )
+        await _refuse_if_referenced(self.session, self.model, row.id)
+
+
+async def _refuse_if_referenced(
+    connection: AsyncSession | AsyncConnection, model: type[Entity], id: uuid.UUID
+) -> None:
+    """A ConflictError naming the first table whose live rows still refer to row ID."""
+    # The database enforces RESTRICT too; checking first names the table, and covers soft
+    # deletes, which the database sees as an UPDATE. Soft-deleted children do not count.
+    for table, column in _referencing(model):
+        conditions = [column == id]
+        if "deleted_at" in table.c:
+            conditions.append(table.c.deleted_at.is_(None))
+        if await connection.scalar(sa.select(sa.exists().where(*conditions))):
+            raise ConflictError(
+                f"Still referenced by {table.name}; delete those first",
+                [ErrorDetail(field="id", message=f"referenced by {table.name}")],
+            )
