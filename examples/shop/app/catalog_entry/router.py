@@ -61,7 +61,7 @@ async def create_catalog_entry(data: CatalogEntryCreate, request: Request) -> Re
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a catalog entry",
     response_model=CatalogEntryEnvelope,
     responses=error_responses(400, 404),
@@ -73,7 +73,7 @@ async def get_catalog_entry(id: uuid.UUID, request: Request) -> Response:
 
 
 @router.put(
-    "/{id}",
+    "/{id:uuid}",
     summary="Replace a catalog entry",
     response_model=CatalogEntryEnvelope,
     responses=error_responses(400, 404, 409),
@@ -87,7 +87,7 @@ async def replace_catalog_entry(
 
 
 @router.patch(
-    "/{id}",
+    "/{id:uuid}",
     summary="Update a catalog entry",
     response_model=CatalogEntryEnvelope,
     responses=error_responses(400, 404, 409),
@@ -101,10 +101,10 @@ async def update_catalog_entry(
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a catalog entry",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_catalog_entry(id: uuid.UUID, request: Request) -> Response:
     """Delete a catalog entry."""

@@ -59,7 +59,7 @@ async def create_category(data: CategoryCreate, request: Request) -> Response:
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a category",
     response_model=CategoryEnvelope,
     responses=error_responses(400, 404),
@@ -71,7 +71,7 @@ async def get_category(id: uuid.UUID, request: Request) -> Response:
 
 
 @router.put(
-    "/{id}",
+    "/{id:uuid}",
     summary="Replace a category",
     response_model=CategoryEnvelope,
     responses=error_responses(400, 404, 409),
@@ -83,7 +83,7 @@ async def replace_category(id: uuid.UUID, data: CategoryCreate, request: Request
 
 
 @router.patch(
-    "/{id}",
+    "/{id:uuid}",
     summary="Update a category",
     response_model=CategoryEnvelope,
     responses=error_responses(400, 404, 409),
@@ -95,10 +95,10 @@ async def update_category(id: uuid.UUID, data: CategoryUpdate, request: Request)
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a category",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_category(id: uuid.UUID, request: Request) -> Response:
     """Delete a category."""

@@ -55,7 +55,7 @@ async def create_product(data: ProductCreate, request: Request) -> Response:
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a product",
     response_model=ProductEnvelope,
     responses=error_responses(400, 404),
@@ -67,10 +67,10 @@ async def get_product(id: uuid.UUID, request: Request) -> Response:
 
 
 @router.put(
-    "/{id}",
+    "/{id:uuid}",
     summary="Replace a product",
     response_model=ProductEnvelope,
-    responses=error_responses(400, 404, 409),
+    responses=error_responses(400, 404, 409, 422),
 )
 async def replace_product(id: uuid.UUID, data: ProductCreate, request: Request) -> Response:
     """Replace every field of a product."""
@@ -79,10 +79,10 @@ async def replace_product(id: uuid.UUID, data: ProductCreate, request: Request) 
 
 
 @router.patch(
-    "/{id}",
+    "/{id:uuid}",
     summary="Update a product",
     response_model=ProductEnvelope,
-    responses=error_responses(400, 404, 409),
+    responses=error_responses(400, 404, 409, 422),
 )
 async def update_product(id: uuid.UUID, data: ProductUpdate, request: Request) -> Response:
     """Change some fields of a product."""
@@ -91,10 +91,10 @@ async def update_product(id: uuid.UUID, data: ProductUpdate, request: Request) -
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a product",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_product(id: uuid.UUID, request: Request) -> Response:
     """Delete a product."""
@@ -103,7 +103,7 @@ async def delete_product(id: uuid.UUID, request: Request) -> Response:
 
 
 @nested_router.get(
-    "/categories/{id}/products",
+    "/categories/{id:uuid}/products",
     summary="List the products of one category",
     response_model=ProductListEnvelope,
     responses=error_responses(400, 404),
@@ -119,7 +119,7 @@ async def list_category_products(
 
 
 @nested_router.post(
-    "/categories/{id}/products",
+    "/categories/{id:uuid}/products",
     status_code=status.HTTP_201_CREATED,
     summary="Create a product under its category",
     response_model=ProductEnvelope,

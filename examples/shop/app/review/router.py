@@ -53,7 +53,7 @@ async def create_review(data: ReviewCreate, request: Request) -> Response:
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a review",
     response_model=ReviewEnvelope,
     responses=error_responses(400, 404),
@@ -65,10 +65,10 @@ async def get_review(id: uuid.UUID, request: Request) -> Response:
 
 
 @router.put(
-    "/{id}",
+    "/{id:uuid}",
     summary="Replace a review",
     response_model=ReviewEnvelope,
-    responses=error_responses(400, 404, 409),
+    responses=error_responses(400, 404, 409, 422),
 )
 async def replace_review(id: uuid.UUID, data: ReviewCreate, request: Request) -> Response:
     """Replace every field of a review."""
@@ -77,10 +77,10 @@ async def replace_review(id: uuid.UUID, data: ReviewCreate, request: Request) ->
 
 
 @router.patch(
-    "/{id}",
+    "/{id:uuid}",
     summary="Update a review",
     response_model=ReviewEnvelope,
-    responses=error_responses(400, 404, 409),
+    responses=error_responses(400, 404, 409, 422),
 )
 async def update_review(id: uuid.UUID, data: ReviewUpdate, request: Request) -> Response:
     """Change some fields of a review."""
@@ -89,10 +89,10 @@ async def update_review(id: uuid.UUID, data: ReviewUpdate, request: Request) -> 
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a review",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_review(id: uuid.UUID, request: Request) -> Response:
     """Delete a review."""
@@ -101,7 +101,7 @@ async def delete_review(id: uuid.UUID, request: Request) -> Response:
 
 
 @nested_router.get(
-    "/products/{id}/reviews",
+    "/products/{id:uuid}/reviews",
     summary="List the reviews of one product",
     response_model=ReviewListEnvelope,
     responses=error_responses(400, 404),
@@ -117,7 +117,7 @@ async def list_product_reviews(
 
 
 @nested_router.post(
-    "/products/{id}/reviews",
+    "/products/{id:uuid}/reviews",
     status_code=status.HTTP_201_CREATED,
     summary="Create a review under its product",
     response_model=ReviewEnvelope,

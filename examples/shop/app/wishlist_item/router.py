@@ -65,7 +65,7 @@ async def create_wishlist_item(
 
 
 @router.get(
-    "/{id}",
+    "/{id:uuid}",
     summary="Get a wishlist item",
     response_model=WishlistItemEnvelope,
     responses=error_responses(400, 404),
@@ -77,7 +77,7 @@ async def get_wishlist_item(id: uuid.UUID, request: Request, scope: OwnerScopeDe
 
 
 @router.put(
-    "/{id}",
+    "/{id:uuid}",
     summary="Replace a wishlist item",
     response_model=WishlistItemEnvelope,
     responses=error_responses(400, 404, 409),
@@ -93,7 +93,7 @@ async def replace_wishlist_item(
 
 
 @router.patch(
-    "/{id}",
+    "/{id:uuid}",
     summary="Update a wishlist item",
     response_model=WishlistItemEnvelope,
     responses=error_responses(400, 404, 409),
@@ -109,10 +109,10 @@ async def update_wishlist_item(
 
 
 @router.delete(
-    "/{id}",
+    "/{id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a wishlist item",
-    responses=error_responses(400, 404),
+    responses=error_responses(400, 404, 409),
 )
 async def delete_wishlist_item(id: uuid.UUID, request: Request, scope: OwnerScopeDep) -> Response:
     """Delete a wishlist item."""
