@@ -116,7 +116,7 @@ def test_dockerfile_installs_the_lock_without_dev_tools(tmp_path: Path) -> None:
     assert out.strip() == "None"
 
 
-def test_readme_pip_path_installs_and_migrates(tmp_path: Path) -> None:
+def test_readme_pip_path_installs_the_project_and_its_tools(tmp_path: Path) -> None:
     """The README's 'Without uv' commands, as written."""
     project = generate(tmp_path, "shelf")
     readme = (project / "README.md").read_text()
