@@ -20,8 +20,10 @@ from backendkit.project import Project
 GOLDEN_DIR = Path(__file__).parent / "golden"
 HEADER = "# golden snapshot: {case}. Update only with: python -m tests.golden_cases --update\n"
 SEPARATOR = "=" * 20
-# .env holds the per-project random secret; the baseline is a zip of the other files.
-UNPINNED = {".env", ".backendkit/baseline.zip"}
+# .env holds the per-project random secret; the baseline is a zip of the other files; uv.lock
+# is the template's lock (scripts/refresh-template-lock) around the project's own entry, which
+# tests/e2e/test_uv_setup.py holds to what `uv lock` writes.
+UNPINNED = {".env", ".backendkit/baseline.zip", "uv.lock"}
 # A case with "add" pins only the files `backendkit add resource` writes into its project.
 ADD = "add"
 # A case with "change" pins what a resource change (add field, remove field, remove resource)

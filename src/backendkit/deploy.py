@@ -18,6 +18,8 @@ METRICS_PATH = "/metrics"
 # The Python of the image and of CI; the image pins the patch release.
 PYTHON_VERSION = "3.12"
 PYTHON_IMAGE = "python:3.12.11-slim-bookworm"
+# The uv that sets projects up from their uv.lock (image and CI); the lock's format is its.
+UV_VERSION = "0.13.9"
 POSTGRES_IMAGE = "postgres:17.5-alpine"
 REDIS_IMAGE = "redis:7.4.5-alpine"
 POSTGRES_PORT = 5432
@@ -64,6 +66,7 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
         "metrics_path": METRICS_PATH,
         "python_version": PYTHON_VERSION,
         "python_image": PYTHON_IMAGE,
+        "uv_version": UV_VERSION,
         "postgres_image": POSTGRES_IMAGE,
         "redis_image": REDIS_IMAGE,
         "postgres_port": POSTGRES_PORT,

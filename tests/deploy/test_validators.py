@@ -137,7 +137,7 @@ def databases_tested(test_job: dict[str, Any], database_url: str) -> list[str]:
     return [
         step["env"][database_url].split("+")[0]
         for step in test_job["steps"]
-        if step.get("run") == "pytest"
+        if step.get("run") == "uv run pytest"
     ]
 
 
@@ -177,3 +177,34 @@ def test_workflow_starts_redis_whatever_the_cache_as_compose_and_kubernetes_do(
     test_job = yaml.safe_load(path.read_text())["jobs"]["test"]
     assert test_job["services"]["redis"]["image"] == context["redis_image"]
     assert test_job["env"][context["env"].redis_url].startswith("redis://localhost:")
+
+
+@pytest.mark.parametrize("deploy", [(), ("docker", "k8s")], ids=["none", "docker,k8s"])
+def test_dependabot_config_passes_its_schema_and_covers_lock_image_and_actions(
+    generate: Callable[..., Project], deploy: tuple[str, ...]
+) -> None:
+    project = generate(deploy, "github")
+    path = project.root / ".github/dependabot.yml"
+    validators.check_jsonschema("vendor.dependabot", [path])
+    ecosystems = [u["package-ecosystem"] for u in yaml.safe_load(path.read_text())["updates"]]
+    assert ecosystems == ["uv", "docker", "github-actions"] if deploy else ["uv", "github-actions"]
+
+
+def test_no_dependabot_config_without_github(generate: Callable[..., Project]) -> None:
+    assert not generate((), "none").has(".github")
+
+
+def test_pre_commit_config_is_valid_and_runs_the_ci_checks(
+    generate: Callable[..., Project],
+) -> None:
+    path = generate().root / ".pre-commit-config.yaml"
+    validators.run([validators.tool("pre-commit"), "validate-config", str(path)])
+    hooks = {h["id"]: h for r in yaml.safe_load(path.read_text())["repos"] for h in r["hooks"]}
+    assert list(hooks) == ["ruff-check", "ruff-format", "mypy", "backendkit-check"]
+    for name in ("ruff-check", "ruff-format", "mypy"):
+        assert hooks[name]["entry"].startswith("uv run --frozen --extra dev "), hooks[name]
+    check = hooks["backendkit-check"]
+    assert check["always_run"] and not check["pass_filenames"]
+    # Installed as CI's template job does: the recorded version, or BACKENDKIT_PIP_SPEC.
+    assert "spec=${BACKENDKIT_PIP_SPEC:-backendkit==$recorded}" in check["entry"]
+    assert 'sed -n "s/^backendkit: *//p" .backendkit/state.yml' in check["entry"]

@@ -1,9 +1,11 @@
 """One virtual environment for generated projects, built once per dependency set and shared.
 
 It lives in ``$BACKENDKIT_TEST_CACHE`` (default ``~/.cache/backendkit-tests``), keyed by a hash
-of the interpreter and the generated ``pyproject.toml``'s dependencies, so it is rebuilt only
-when the template's dependencies change. A file lock keeps concurrent test runs from building
-the same one twice.
+of the interpreter, the generated ``pyproject.toml``'s dependencies and the pins of the
+template's ``uv.lock``, so it is rebuilt only when those change. pip installs exactly the
+versions that lock pins (as constraints): the generated projects' tests run on the versions a
+generated project ships with (scripts/refresh-template-lock). A file lock keeps concurrent test
+runs from building the same one twice.
 """
 
 from __future__ import annotations
@@ -37,11 +39,24 @@ def requirements_of(project: Path) -> list[str]:
     return [*declared["dependencies"], *declared["optional-dependencies"]["dev"]]
 
 
+def template_lock_pins() -> list[str]:
+    """``name==version`` for every package of the template's uv.lock (its widest answer set)."""
+    from jinja2 import Environment
+
+    template = Path(__file__).resolve().parents[2] / "templates/fastapi/project/uv.lock.jinja"
+    env = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    widest = {"auth": "jwt", "api": ("rest", "graphql"), "project_name": "-"}
+    rendered = env.from_string(template.read_text()).render(**widest)
+    packages = tomllib.loads(rendered)["package"]
+    return sorted(f"{p['name']}=={p['version']}" for p in packages if p["name"] != "-")
+
+
 def environment_key(requirements: list[str]) -> str:
     identity = {
         "python": platform.python_implementation() + platform.python_version(),
         "platform": sys.platform,
         "requirements": sorted(requirements),
+        "pins": template_lock_pins(),
     }
     return hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16]
 
@@ -86,7 +101,10 @@ def ensure_venv(requirements: list[str]) -> Venv:
         # written last says it is whole, and an unfinished one is started over.
         shutil.rmtree(venv.root, ignore_errors=True)
         _run([sys.executable, "-m", "venv", str(venv.root)])
-        _run([str(venv.python), "-m", "pip", "install", "--quiet", *requirements])
+        constraints = root / f"{venv.root.name}.constraints.txt"
+        constraints.write_text("\n".join(template_lock_pins()) + "\n")
+        _run([str(venv.python), "-m", "pip", "install", "--quiet", "-c", str(constraints),
+              *requirements])  # fmt: skip
         (venv.root / _COMPLETE).write_text("\n".join(sorted(requirements)) + "\n")
     return venv
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -164,3 +165,22 @@ def test_weighted_endpoints_and_baseline(server_url: str, tmp_path: Path) -> Non
     assert endpoints["slow one"]["latency_ms"]["p50"] >= 20
     assert summary["baseline"]["schedule"]["sent"] == 100
     assert any("against the baseline" in hint for hint in summary["hints"])
+
+
+def test_html_report_renders_its_charts_in_chromium(server_url: str, tmp_path: Path) -> None:
+    """Opened in headless Chromium: three charts, each drawn (not an empty SVG), no console
+    messages."""
+    from tests.browser import chromium, open_page
+
+    browser = chromium()
+    page = tmp_path / "report.html"
+    result = _cli(
+        f"{server_url}/fast", "--rps", "100", "--duration", "1s", "--html", str(page),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    dom, messages = open_page(browser, page, tmp_path / "profile")
+    assert not messages, messages
+    charts = re.findall(r"<svg\b.*?</svg>", dom, re.DOTALL)
+    assert len(charts) == 3, dom[:500]
+    for chart in charts:
+        assert re.search(r"<(path|polyline|rect|line|circle)\b", chart), chart[:300]

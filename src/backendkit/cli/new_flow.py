@@ -67,7 +67,7 @@ def run_new(
     return generation
 
 
-SETUP_HINT = 'python -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/python -m app'
+SETUP_HINT = "uv sync --extra dev && uv run python -m app"
 _LABELS = {
     "db": "Database",
     "auth": "Authentication",

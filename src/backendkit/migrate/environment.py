@@ -88,7 +88,7 @@ def find_project_python(root: Path, explicit: Path | None = None) -> ProjectPyth
         raise UsageError(f"--python {explicit} cannot import alembic and the project's app")
     raise UsageError(
         "no Python environment can import alembic and this project's app: create one "
-        "(python -m venv .venv && .venv/bin/pip install -e .) or pass --python PATH"
+        "(uv sync, or python -m venv .venv && .venv/bin/pip install -e .) or pass --python PATH"
     )
 
 
