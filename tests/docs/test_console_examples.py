@@ -111,6 +111,9 @@ def test_offline_examples_run_in_a_fresh_directory(tmp_path: Path) -> None:
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         assert run.returncode == 0, (args, run.stderr)
+        if "--dry-run" in args:
+            assert not any(directory.iterdir()), (args, "a dry run wrote files")
+            continue
         (project,) = [p for p in directory.iterdir() if p.is_dir()]
         check = subprocess.run(
             [backendkit, "check"], cwd=project, capture_output=True, text=True, timeout=120,
