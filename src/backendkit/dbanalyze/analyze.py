@@ -1,0 +1,81 @@
+"""One read-only pass over a database: every rule family, in one READ ONLY transaction."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from backendkit.dbanalyze import activity, health, indexes, missing, sizing, statements
+from backendkit.dbanalyze.connection import connect
+from backendkit.dbanalyze.queries import value
+from backendkit.dbanalyze.report import SEVERITIES, AnalysisReport, Finding
+
+
+def analyze_database(
+    url: str, project: Path | None = None, *, explain_analyze: bool = False
+) -> AnalysisReport:
+    """Analyze the database at URL (libpq form); PROJECT's deploy files size its connections."""
+    started = time.perf_counter()
+    conn = connect(url)
+    try:
+        report = _analyze(conn, project, explain_analyze)
+    finally:
+        conn.rollback()
+        conn.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _analyze(conn: Any, project: Path | None, explain_analyze: bool) -> AnalysisReport:
+    reset = value(
+        conn, "SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()"
+    )
+    report = AnalysisReport(
+        database=value(conn, "SELECT current_database()"),
+        server_version=value(conn, "SHOW server_version"),
+        stats_reset=reset.isoformat(timespec="seconds") if reset else None,
+    )
+    found: list[Finding] = []
+
+    all_indexes = indexes.load_indexes(conn)
+    foreign_keys = indexes.load_foreign_keys(conn)
+    found += indexes.unindexed_foreign_keys(foreign_keys, all_indexes)
+    found += indexes.redundant_indexes(all_indexes)
+    found += indexes.unused_indexes(all_indexes, foreign_keys, report.stats_reset)
+
+    usable, note = statements.availability(conn)
+    hypopg = missing.hypopg_available(conn)
+    report.extensions = {"pg_stat_statements": usable, "hypopg": hypopg}
+    tables = missing.load_tables(conn)
+    if usable:
+        statement_rows = statements.load_statements(conn)
+        found += missing.missing_indexes(conn, statement_rows, tables, hypopg)
+        found += statements.slow_statements(statement_rows)
+        report.statements = statements.top_statements(conn, statement_rows, analyze=explain_analyze)
+    else:
+        report.notes.append(str(note))
+        found += missing.seq_scanned_tables(tables)
+    if not hypopg:
+        report.notes.append(
+            "HypoPG is not created in this database: proposed indexes rest on plan heuristics "
+            "(apt-get install postgresql-15-hypopg, or your version's; CREATE EXTENSION hypopg;)"
+        )
+
+    config = health.settings(conn)
+    table_health = health.load_tables(conn)
+    found += health.bloated_tables(table_health)
+    found += health.autovacuum_lag(table_health, config)
+    found += health.cache_hit_ratio(conn, config)
+    found += activity.session_findings(activity.sessions(conn))
+
+    if project is not None:
+        max_connections = int(value(conn, "SHOW max_connections"))
+        reserved = int(value(conn, "SHOW superuser_reserved_connections"))
+        found += sizing.connection_sizing(sizing.deployments(project), max_connections, reserved)
+    else:
+        report.notes.append("connection sizing needs a project (run inside one)")
+
+    found.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.rule, f.subject))
+    report.findings = found
+    return report
