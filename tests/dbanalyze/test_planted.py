@@ -1,0 +1,178 @@
+"""``db analyze`` on a database with planted problems: each one found, with its fix."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from backendkit.dbanalyze import AnalysisReport, Finding, analyze_database
+from backendkit.dbanalyze.plans import uses_index
+from tests.dbanalyze.conftest import SLOW_CALLS, SLOW_QUERY, Server
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def report(planted: str) -> AnalysisReport:
+    return analyze_database(planted)
+
+
+def _one(report: AnalysisReport, rule: str, subject: str) -> Finding:
+    found = [f for f in report.findings if f.rule == rule and f.subject == subject]
+    assert len(found) == 1, [(f.rule, f.subject) for f in report.findings]
+    return found[0]
+
+
+def test_foreign_key_without_index(report: AnalysisReport) -> None:
+    finding = _one(report, "foreign-key-without-index", "orders(customer_id)")
+    assert (
+        finding.fix == "CREATE INDEX CONCURRENTLY idx_orders_customer_id ON orders (customer_id);"
+    )
+    assert finding.evidence["referenced"] == "customers"
+
+
+def test_duplicate_index(report: AnalysisReport) -> None:
+    finding = _one(report, "duplicate-index", "products_sku_idx")
+    assert finding.fix == "DROP INDEX CONCURRENTLY products_sku_idx;"
+    assert "products_sku_again_idx" in finding.message
+    # Its twin is kept: one of the pair is reported, not both.
+    assert not [f for f in report.findings if f.subject == "products_sku_again_idx"]
+
+
+def test_unused_index_shows_reset_time_and_size(report: AnalysisReport) -> None:
+    finding = _one(report, "unused-index", "orders_total_idx")
+    assert finding.fix.startswith("DROP INDEX CONCURRENTLY orders_total_idx;")
+    assert finding.evidence["scans"] == 0
+    assert finding.evidence["size_bytes"] > 0
+    assert finding.evidence["stats_reset"] == report.stats_reset
+    assert finding.evidence["table_writes"] >= 60000
+    # Primary keys, and indexes on small tables, are never "unused".
+    assert {f.subject for f in report.findings if f.rule == "unused-index"} == {"orders_total_idx"}
+
+
+def test_bloated_table_and_autovacuum_lag(report: AnalysisReport) -> None:
+    bloat = _one(report, "table-bloat", "events")
+    assert bloat.evidence["ratio"] >= 0.5
+    assert bloat.fix.startswith("VACUUM (ANALYZE) events;")
+    lag = _one(report, "autovacuum-lag", "events")
+    assert lag.evidence["dead_rows"] == 27000
+    assert lag.evidence["autovacuum_disabled"] is True
+    assert lag.fix == "ALTER TABLE events RESET (autovacuum_enabled); VACUUM (ANALYZE) events;"
+
+
+def test_nothing_else_is_reported(report: AnalysisReport, server: Server) -> None:
+    expected = {
+        ("foreign-key-without-index", "orders(customer_id)"),
+        ("duplicate-index", "products_sku_idx"),
+        ("unused-index", "orders_total_idx"),
+        ("table-bloat", "events"),
+        ("autovacuum-lag", "events"),
+        ("missing-index", "orders(customer_email)")
+        if server.statements
+        else ("seq-scan-heavy-table", "orders"),
+    }
+    assert {(f.rule, f.subject) for f in report.findings} == expected
+    assert all(f.why and f.fix for f in report.findings)
+
+
+@pytest.mark.usefixtures("statements_available")
+def test_missing_index_proposed_and_its_plan_uses_it(
+    report: AnalysisReport, planted: str, server: Server
+) -> None:
+    finding = _one(report, "missing-index", "orders(customer_email)")
+    assert finding.fix == (
+        "CREATE INDEX CONCURRENTLY idx_orders_customer_email ON orders (customer_email);"
+    )
+    assert finding.evidence["statements"][0]["calls"] == SLOW_CALLS
+    before = finding.evidence["cost_before"]
+    if server.hypopg:
+        assert finding.evidence["verified_by"] == "hypopg"
+        assert finding.evidence["cost_after"] < before / 2
+    with psycopg.connect(planted) as conn:  # applied in a transaction, rolled back
+        conn.execute(finding.fix.replace(" CONCURRENTLY", ""))
+        plan = conn.execute("EXPLAIN (FORMAT JSON) " + SLOW_QUERY, ("c7@example.com",)).fetchone()
+        conn.rollback()
+    assert plan is not None
+    top = plan[0][0]["Plan"]
+    assert uses_index(top, "idx_orders_customer_email"), top
+    assert top["Total Cost"] < before
+
+
+@pytest.mark.usefixtures("statements_available")
+def test_top_statements_carry_their_plans(report: AnalysisReport) -> None:
+    slow = [s for s in report.statements if s.query.startswith("SELECT id, total FROM orders")]
+    assert len(slow) == 1
+    assert slow[0].calls == SLOW_CALLS
+    assert slow[0].plan and "Seq Scan on orders" in slow[0].plan
+
+
+def test_analysis_is_read_only(planted: str) -> None:
+    def schema() -> list[tuple[object, ...]]:
+        with psycopg.connect(planted) as conn:
+            return conn.execute(
+                "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1"
+            ).fetchall()
+
+    before = schema()
+    analyze_database(planted)
+    assert schema() == before
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backendkit", "db", "analyze", *args],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        cwd="/",
+        check=False,
+        timeout=120,
+    )
+
+
+def test_json_report_and_exit_codes(planted: str) -> None:
+    asyncpg_url = planted.replace("postgresql://", "postgresql+asyncpg://", 1)
+    result = _cli("--database-url", asyncpg_url, "--json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) == {
+        "database", "server_version", "stats_reset", "extensions", "seconds", "failing",
+        "findings", "statements", "notes",
+    }  # fmt: skip
+    assert document["failing"] == len(document["findings"])
+    assert set(document["findings"][0]) == {
+        "rule", "severity", "subject", "message", "why", "fix", "evidence",
+    }  # fmt: skip
+    # Every planted problem is a warning: none reaches --fail-on error.
+    assert _cli("--database-url", planted, "--fail-on", "error").returncode == 0
+
+
+def test_text_report_names_rule_evidence_and_fix(planted: str) -> None:
+    result = _cli("--database-url", planted)
+    assert result.returncode == 1
+    assert (
+        "orders(customer_id): foreign-key-without-index [warning] foreign key "
+        "orders_customer_id_fkey (customer_id -> customers) has no index"
+    ) in result.stdout
+    assert "    fix: DROP INDEX CONCURRENTLY products_sku_idx;" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith(f"database {planted.rsplit('/', 1)[1]} ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "error: cannot connect to"),
+        (["--database-url", "mysql://x@y/z"], "error: --database-url 'mysql://x@y/z': not a"),
+        (["--fail-on", "info"], "error: --fail-on 'info': use warning or error"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
