@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -176,3 +177,19 @@ def test_bad_usage_is_one_line_and_exit_2(args: list[str], message: str) -> None
     assert result.returncode == 2
     assert result.stderr.startswith(message), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.usefixtures("statements_available")
+def test_n_plus_one_from_a_snapshot_and_the_requests_since(planted: str, tmp_path: Path) -> None:
+    before = tmp_path / "before.json"
+    analyze_database(planted, snapshot=before)
+    with psycopg.connect(planted, autocommit=True) as conn:
+        for request in range(10):  # each "request" lists 6 orders, then loads each customer
+            for n in range(6):
+                conn.execute("SELECT email FROM customers WHERE id = %s", (request * 6 + n + 1,))
+    report = analyze_database(planted, since=before, requests=10)
+    found = [f for f in report.findings if f.rule == "n-plus-one"]
+    assert len(found) == 1, [f.message for f in found]
+    assert found[0].evidence["calls"] == 60
+    assert found[0].evidence["per_request"] == 6.0
+    assert "selectinload" in found[0].fix

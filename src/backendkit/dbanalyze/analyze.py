@@ -6,20 +6,41 @@ import time
 from pathlib import Path
 from typing import Any
 
-from backendkit.dbanalyze import activity, health, indexes, missing, sizing, statements
+from backendkit.dbanalyze import activity, health, indexes, missing, nplus1, sizing, statements
 from backendkit.dbanalyze.connection import connect
 from backendkit.dbanalyze.queries import value
 from backendkit.dbanalyze.report import SEVERITIES, AnalysisReport, Finding
+from backendkit.errors import UsageError
 
 
 def analyze_database(
-    url: str, project: Path | None = None, *, explain_analyze: bool = False
+    url: str,
+    project: Path | None = None,
+    *,
+    explain_analyze: bool = False,
+    snapshot: Path | None = None,
+    since: Path | None = None,
+    requests: int | None = None,
 ) -> AnalysisReport:
-    """Analyze the database at URL (libpq form); PROJECT's deploy files size its connections."""
+    """Analyze the database at URL (libpq form); PROJECT's deploy files size its connections.
+
+    SNAPSHOT: write each statement's calls there; SINCE (a snapshot) and REQUESTS: report
+    statements run many times per request since (N+1).
+    """
     started = time.perf_counter()
+    before = nplus1.read_snapshot(since) if since is not None else None
+    count = nplus1.requests_given(requests, since)
     conn = connect(url)
     try:
         report = _analyze(conn, project, explain_analyze)
+        if snapshot is not None or before is not None:
+            if not report.extensions.get("pg_stat_statements"):
+                raise UsageError("--snapshot and --since need pg_stat_statements (see the note)")
+            calls = statements.calls_by_statement(conn)
+            if snapshot is not None:
+                nplus1.write_snapshot(snapshot, calls)
+            if before is not None:
+                report.findings[:0] = nplus1.n_plus_one(before, calls, count)
     finally:
         conn.rollback()
         conn.close()

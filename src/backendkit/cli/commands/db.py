@@ -75,6 +75,9 @@ Examples:
 
   backendkit db analyze --fail-on error --json > analysis.json
 
+  backendkit db analyze --snapshot before.json     # then a load test of 500 requests:
+  backendkit db analyze --since before.json --requests 500   # N+1 statements
+
 Read-only: every query runs in a READ ONLY transaction; HypoPG's hypothetical indexes live only
 in this session. Exit 1 on findings at or above --fail-on; 2 on bad usage or no connection.
 """
@@ -93,6 +96,15 @@ def analyze(
     explain_analyze: bool = typer.Option(
         False, "--explain-analyze", help="Plan top SELECTs with EXPLAIN ANALYZE (runs them)."
     ),
+    snapshot: Path | None = typer.Option(
+        None, "--snapshot", help="Write each statement's calls to FILE (before a load test)."
+    ),
+    since: Path | None = typer.Option(
+        None, "--since", help="A --snapshot FILE: report N+1 statements run since it."
+    ),
+    requests: int | None = typer.Option(
+        None, "--requests", help="Requests the load test sent since --since."
+    ),
 ) -> None:
     """Analyze a live PostgreSQL: indexes, top queries, bloat, sessions, connection sizing."""
     from backendkit.cli.analyze_report import print_json, print_report
@@ -108,7 +120,14 @@ def analyze(
     except UsageError:
         root = None  # anywhere with a URL: no project settings, no connection sizing
     url = resolve_url(database_url, root)
-    report = analyze_database(url, root, explain_analyze=explain_analyze)
+    report = analyze_database(
+        url,
+        root,
+        explain_analyze=explain_analyze,
+        snapshot=snapshot,
+        since=since,
+        requests=requests,
+    )
     failing = len(report.failing("error" if fail_on == "error" else "warning"))
     if as_json:
         print_json(report, failing)
