@@ -66,3 +66,19 @@ def requests_given(requests: int | None, since: Any) -> int:
     if since is not None and (requests is None or requests < 1):
         raise UsageError("--since needs --requests N: how many requests the load test sent")
     return requests or 0
+
+
+def calls_now(url: str) -> dict[int, tuple[str, int]]:
+    """Each statement's calls so far in the database at URL (pg_stat_statements must be there)."""
+    from backendkit.dbanalyze.connection import connect
+    from backendkit.dbanalyze.statements import availability, calls_by_statement
+
+    conn = connect(url)
+    try:
+        usable, note = availability(conn)
+        if not usable:
+            raise UsageError(f"--analyze-db: {note}")
+        return calls_by_statement(conn)
+    finally:
+        conn.rollback()
+        conn.close()
