@@ -193,3 +193,13 @@ def test_n_plus_one_from_a_snapshot_and_the_requests_since(planted: str, tmp_pat
     assert found[0].evidence["calls"] == 60
     assert found[0].evidence["per_request"] == 6.0
     assert "selectinload" in found[0].fix
+
+
+@pytest.mark.usefixtures("statements_available")
+def test_explain_analyze_only_when_asked(planted: str) -> None:
+    def plan(report: AnalysisReport) -> str:
+        found = [s for s in report.statements if s.query.startswith("SELECT id, total FROM")]
+        return found[0].plan or ""
+
+    assert "actual time" not in plan(analyze_database(planted))
+    assert "actual time" in plan(analyze_database(planted, explain_analyze=True))
