@@ -2,7 +2,8 @@
 
 Planted: ``orders.customer_email`` filtered without an index, 40 times (the slow query);
 ``orders.customer_id`` a foreign key without an index; ``orders(total)`` an index never
-scanned; ``products(sku)`` indexed twice; ``events`` bloated (90% deleted, autovacuum off).
+scanned; ``products(sku)`` indexed twice; ``events`` and its index ``events_payload_idx``
+bloated (90% deleted, autovacuum off).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ CREATE INDEX products_sku_idx ON products (sku);
 CREATE INDEX products_sku_again_idx ON products (sku);
 CREATE TABLE events (id bigserial PRIMARY KEY, payload text NOT NULL)
     WITH (autovacuum_enabled = false);
-INSERT INTO events (payload) SELECT repeat('x', 200) FROM generate_series(1, 30000) g;
+INSERT INTO events (payload) SELECT repeat('x', 190) || g FROM generate_series(1, 30000) g;
+CREATE INDEX events_payload_idx ON events (payload);
 ANALYZE;
 DELETE FROM events WHERE id % 10 <> 0;
 """

@@ -86,6 +86,8 @@ def _analyze(conn: Any, project: Path | None, explain_analyze: bool) -> Analysis
     config = health.settings(conn)
     table_health = health.load_tables(conn)
     found += health.bloated_tables(table_health)
+    block_size = int(config.get("block_size", 8192))
+    found += health.bloated_indexes(health.load_indexes(conn), block_size)
     found += health.autovacuum_lag(table_health, config)
     found += health.cache_hit_ratio(conn, config)
     found += activity.session_findings(activity.sessions(conn))

@@ -1,4 +1,4 @@
-"""Table health: bloat estimates, autovacuum lag, the cache hit ratio."""
+"""Table health: table and index bloat estimates, autovacuum lag, the cache hit ratio."""
 
 from __future__ import annotations
 
@@ -33,6 +33,31 @@ LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
 WHERE c.relkind IN ('r', 'm') AND {USER_SCHEMAS}
 """
 
+# Plain btree indexes whose every column has statistics: their entries' widths are known.
+_INDEXES = f"""
+SELECT n.nspname AS schema, i.relname AS index, pg_relation_size(i.oid) AS size,
+       coalesce(s.n_live_tup, 0) AS live, w.width
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_am am ON am.oid = i.relam AND am.amname = 'btree'
+LEFT JOIN pg_stat_user_tables s ON s.relid = t.oid
+CROSS JOIN LATERAL (
+    SELECT sum(st.avg_width) AS width, count(*) AS known
+    FROM pg_attribute a
+    JOIN pg_stats st ON st.schemaname = n.nspname AND st.tablename = t.relname
+        AND st.attname = a.attname
+    WHERE a.attrelid = t.oid AND a.attnum = ANY (x.indkey::int2[])
+) w
+WHERE {USER_SCHEMAS} AND x.indexprs IS NULL AND x.indpred IS NULL
+  AND w.known = array_length(x.indkey::int2[], 1)
+"""
+# A btree entry: 8-byte header (with the row's address), the key padded to 8, a 4-byte line
+# pointer; leaf pages are filled to 90%; one meta page.
+_ENTRY_OVERHEAD = 12
+_LEAF_FILL = 0.9
+
 _SETTINGS = """
 SELECT name, setting FROM pg_settings
 WHERE name IN ('autovacuum', 'autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor',
@@ -48,6 +73,42 @@ FROM pg_statio_user_tables
 
 def load_tables(conn: Any) -> list[dict[str, Any]]:
     return rows(conn, _TABLES)
+
+
+def load_indexes(conn: Any) -> list[dict[str, Any]]:
+    return rows(conn, _INDEXES)
+
+
+def bloated_indexes(indexes: list[dict[str, Any]], block_size: int) -> list[Finding]:
+    """Btree indexes much bigger than their live entries need (dead entries, page splits)."""
+    found: list[Finding] = []
+    for index in indexes:
+        size = int(index["size"])
+        key = (int(index["width"]) + 7) // 8 * 8
+        needed = index["live"] * (key + _ENTRY_OVERHEAD) / _LEAF_FILL + block_size
+        waste = int(size - needed)
+        if waste < BLOAT_MIN_BYTES or waste / size < BLOAT_MIN_RATIO:
+            continue
+        name = qualified(index["schema"], index["index"])
+        found.append(
+            Finding(
+                rule="index-bloat",
+                severity="warning",
+                subject=name,
+                message=f"index {index['index']} is an estimated {waste / size:.0%} bloat "
+                f"({mebibytes(waste)} of {mebibytes(size)} for {index['live']} live rows)",
+                why="a bloated index takes more memory and more reads for every lookup, and "
+                "vacuum does not shrink it",
+                fix=f"REINDEX INDEX CONCURRENTLY {name};",
+                evidence={
+                    "index_bytes": size,
+                    "wasted_bytes": waste,
+                    "ratio": round(waste / size, 3),
+                    "live_rows": index["live"],
+                },
+            )
+        )
+    return found
 
 
 def settings(conn: Any) -> dict[str, str]:
