@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -209,3 +211,38 @@ def test_explain_analyze_only_when_asked(planted: str) -> None:
 
     assert "actual time" not in plan(analyze_database(planted))
     assert "actual time" in plan(analyze_database(planted, explain_analyze=True))
+
+
+def test_idle_transaction_and_the_lock_it_holds(
+    planted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backendkit.dbanalyze import activity
+
+    # The thresholds (60 s idle, 5 s waiting) brought to zero: the same rules, no long wait.
+    monkeypatch.setattr(activity, "IDLE_IN_TRANSACTION_SECONDS", 0)
+    monkeypatch.setattr(activity, "LOCK_WAIT_SECONDS", 0)
+    holder = psycopg.connect(planted)
+    holder.execute("LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
+    holder_pid = holder.info.backend_pid
+    waiter = psycopg.connect(planted, autocommit=True)
+    waiter_pid = waiter.info.backend_pid
+    blocked = threading.Thread(target=lambda: waiter.execute("SELECT count(*) FROM products"))
+    blocked.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            report = analyze_database(planted)
+            if any(f.rule == "lock-wait" for f in report.findings):
+                break
+            time.sleep(0.1)
+        idle = _one(report, "idle-in-transaction", f"pid {holder_pid}")
+        assert idle.severity == "error"
+        assert idle.fix.startswith(f"SELECT pg_terminate_backend({holder_pid});")
+        wait = _one(report, "lock-wait", f"pid {waiter_pid}")
+        assert wait.evidence["blocked_by"] == [holder_pid]
+        assert wait.fix.startswith(f"SELECT pg_cancel_backend({holder_pid})")
+    finally:
+        holder.rollback()
+        blocked.join(timeout=10)
+        holder.close()
+        waiter.close()

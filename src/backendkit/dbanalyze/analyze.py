@@ -10,7 +10,7 @@ from backendkit.dbanalyze import activity, health, indexes, missing, nplus1, siz
 from backendkit.dbanalyze.connection import connect
 from backendkit.dbanalyze.queries import value
 from backendkit.dbanalyze.report import SEVERITIES, AnalysisReport, Finding
-from backendkit.errors import UsageError
+from backendkit.errors import BackendkitError, UsageError
 
 
 def analyze_database(
@@ -27,12 +27,17 @@ def analyze_database(
     SNAPSHOT: write each statement's calls there; SINCE (a snapshot) and REQUESTS: report
     statements run many times per request since (N+1).
     """
+    import psycopg
+
     started = time.perf_counter()
     before = nplus1.read_snapshot(since) if since is not None else None
     count = nplus1.requests_given(requests, since)
     conn = connect(url)
     try:
-        report = _analyze(conn, project, explain_analyze)
+        try:
+            report = _analyze(conn, project, explain_analyze)
+        except psycopg.Error as error:
+            raise AnalysisError(f"the analysis failed: {_first_line(error)}") from None
         if snapshot is not None or before is not None:
             if not report.extensions.get("pg_stat_statements"):
                 raise UsageError("--snapshot and --since need pg_stat_statements (see the note)")
@@ -46,6 +51,17 @@ def analyze_database(
         conn.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class AnalysisError(BackendkitError):
+    """The database answered, but not to what the analysis needs (permissions, a lock)."""
+
+    exit_code = 2
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _analyze(conn: Any, project: Path | None, explain_analyze: bool) -> AnalysisReport:

@@ -18,7 +18,7 @@ CACHE_HIT_MIN = 0.99
 CACHE_MIN_READS = 100_000  # blocks: a new or idle database has no meaningful ratio
 
 _TABLES = f"""
-SELECT n.nspname AS schema, c.relname AS table, pg_table_size(c.oid) AS size,
+SELECT n.nspname AS schema, c.relname AS table,
        c.relpages::bigint * current_setting('block_size')::int AS heap_bytes,
        coalesce(s.n_live_tup, 0) AS live, coalesce(s.n_dead_tup, 0) AS dead,
        s.last_autovacuum, s.last_vacuum, s.last_autoanalyze,
@@ -35,7 +35,8 @@ WHERE c.relkind IN ('r', 'm') AND {USER_SCHEMAS}
 
 # Plain btree indexes whose every column has statistics: their entries' widths are known.
 _INDEXES = f"""
-SELECT n.nspname AS schema, i.relname AS index, pg_relation_size(i.oid) AS size,
+SELECT n.nspname AS schema, i.relname AS index,
+       i.relpages::bigint * current_setting('block_size')::int AS size,
        coalesce(s.n_live_tup, 0) AS live, w.width
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid

@@ -15,10 +15,8 @@ _INDEXES = f"""
 SELECT n.nspname AS schema, t.relname AS table, i.relname AS index, x.indrelid AS table_oid,
        x.indisunique AS is_unique, x.indisprimary AS is_primary,
        x.indkey::int2[] AS columns, x.indclass::oid[] AS opclasses, am.amname AS method,
-       pg_get_expr(x.indexprs, x.indrelid) AS expressions,
-       pg_get_expr(x.indpred, x.indrelid) AS predicate,
-       pg_get_indexdef(x.indexrelid) AS definition,
-       pg_relation_size(x.indexrelid) AS size,
+       x.indexprs::text AS expressions, x.indpred::text AS predicate,
+       i.relpages::bigint * current_setting('block_size')::int AS size,
        coalesce(s.idx_scan, 0) AS scans,
        coalesce(st.n_live_tup, 0) AS table_rows,
        coalesce(st.n_tup_ins + st.n_tup_upd + st.n_tup_del, 0) AS table_writes,
@@ -56,7 +54,20 @@ ORDER BY n.nspname, t.relname, c.conname
 
 def load_indexes(conn: Any) -> list[dict[str, Any]]:
     """Every valid index in the user's schemas, with its columns, size and scans."""
-    return rows(conn, _INDEXES)
+    found = rows(conn, _INDEXES)
+    for index in found:
+        index["definition"] = _definition(index)
+    return found
+
+
+def _definition(index: dict[str, Any]) -> str:
+    """The index's shape from the catalog alone: pg_get_indexdef() waits for a table's lock."""
+    names = iter(index["column_names"])
+    columns = ", ".join("(expression)" if n == 0 else next(names) for n in index["columns"])
+    unique = "UNIQUE " if index["is_unique"] else ""
+    where = " WHERE (predicate)" if index["predicate"] else ""
+    table = qualified(index["schema"], index["table"])
+    return f"{unique}INDEX {index['index']} ON {table} USING {index['method']} ({columns}){where}"
 
 
 def load_foreign_keys(conn: Any) -> list[dict[str, Any]]:

@@ -43,4 +43,7 @@ def mebibytes(size: int) -> str:
     return f"{size // 1024} kB"
 
 
+# Sizes come from pg_class.relpages (as of the last VACUUM, ANALYZE or CREATE INDEX), never
+# from pg_relation_size(), which waits for a lock on the relation: a table that a migration
+# holds must not stall the analysis.
 USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'"
