@@ -205,9 +205,8 @@ def unused_indexes(
                 rule="unused-index",
                 severity="warning",
                 subject=name,
-                message=f"index {index['index']} has not been scanned since "
-                f"{stats_reset or 'the statistics began (never reset)'} "
-                f"({mebibytes(index['size'])})",
+                message=f"index {index['index']} ({mebibytes(index['size'])}) has not been "
+                f"scanned since {stats_reset or 'the statistics began (never reset)'}",
                 why="an index nobody reads still costs every insert, update and delete on "
                 "its table, and its size in memory and backups",
                 fix=f"DROP INDEX CONCURRENTLY {name};  -- after checking replicas and rare jobs",

@@ -18,7 +18,10 @@ CALLS_PER_REQUEST = 5
 
 
 def write_snapshot(path: Path, calls: dict[int, tuple[str, int]]) -> None:
-    path.write_text(json.dumps({"calls": {str(k): v[1] for k, v in calls.items()}}) + "\n")
+    try:
+        path.write_text(json.dumps({"calls": {str(k): v[1] for k, v in calls.items()}}) + "\n")
+    except OSError as error:
+        raise UsageError(f"--snapshot {path}: {error.strerror or error}") from None
 
 
 def read_snapshot(path: Path) -> dict[int, int]:

@@ -75,8 +75,9 @@ Examples:
 
   backendkit db analyze --fail-on error --json > analysis.json
 
-  backendkit db analyze --snapshot before.json     # then a load test of 500 requests:
-  backendkit db analyze --since before.json --requests 500   # N+1 statements
+  backendkit db analyze --snapshot before.json      # then a load test of 500 requests
+
+  backendkit db analyze --since before.json --requests 500   # N+1 statements since
 
 Read-only: every query runs in a READ ONLY transaction; HypoPG's hypothetical indexes live only
 in this session. Exit 1 on findings at or above --fail-on; 2 on bad usage or no connection.
