@@ -178,6 +178,21 @@ def test_text_report_names_rule_evidence_and_fix(planted: str) -> None:
         (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "error: cannot connect to"),
         (["--database-url", "mysql://x@y/z"], "error: --database-url 'mysql://x@y/z': not a"),
         (["--fail-on", "info"], "error: --fail-on 'info': use warning or error"),
+        (
+            ["--database-url", "postgresql://nobody@127.0.0.1:1/none", "--since", "/none.json"],
+            "error: --since needs --requests N",
+        ),
+        (
+            [
+                "--database-url",
+                "postgresql://nobody@127.0.0.1:1/none",
+                "--since",
+                "/none.json",
+                "--requests",
+                "3",
+            ],
+            "error: --since /none.json: not a snapshot written by --snapshot",
+        ),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(args: list[str], message: str) -> None:

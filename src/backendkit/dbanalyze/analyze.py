@@ -30,8 +30,8 @@ def analyze_database(
     import psycopg
 
     started = time.perf_counter()
-    before = nplus1.read_snapshot(since) if since is not None else None
     count = nplus1.requests_given(requests, since)
+    before = nplus1.read_snapshot(since) if since is not None else None
     conn = connect(url)
     try:
         try:
