@@ -422,6 +422,10 @@ def test_compose_waits_for_healthy_dependencies(generate: Callable[..., Project]
     }
     assert services["migrate"]["command"] == ["alembic", "upgrade", "head"]
     assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    # `backendkit db analyze` reads statement times from pg_stat_statements, preloaded here.
+    assert services["postgres"]["command"] == [
+        "postgres", "-c", "shared_preload_libraries=pg_stat_statements",
+    ]  # fmt: skip
     for name in ("api", "postgres", "redis"):
         assert services[name]["healthcheck"]["test"], name
     assert set(data["volumes"]) == {"postgres-data", "redis-data"}

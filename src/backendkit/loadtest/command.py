@@ -46,6 +46,9 @@ class LoadtestOptions:
     json_out: str | None = None
     html_out: Path | None = None
     baseline: str | None = None
+    # N+1 detection: the database's statement calls before and after the run.
+    analyze_db: bool = False
+    database_url: str | None = None
 
 
 def build_plan(options: LoadtestOptions) -> LoadPlan:
@@ -127,6 +130,7 @@ def _body(options: LoadtestOptions, headers: dict[str, str]) -> bytes | None:
 
 def run_loadtest(options: LoadtestOptions) -> dict[str, Any]:
     """Run, report, write the files asked for; raise CheckFailedError when a target is missed."""
+    from backendkit.dbanalyze.nplus1 import calls_now, n_plus_one
     from backendkit.loadtest.render import LiveProgress, print_summary, report_console
 
     plan = build_plan(options)
@@ -136,8 +140,14 @@ def run_loadtest(options: LoadtestOptions) -> dict[str, Any]:
             raise UsageError(f"cannot write {report}: no such directory")
     baseline_plan = _baseline_plan(plan, options.baseline) if options.baseline else None
     out = report_console(json_to_stdout=options.json_out == "-")
+    database = _analyzed_database(options)
+    before = calls_now(database) if database else None
     with LiveProgress(out, plan, label="load") as live:
         summary = summarize(run_plan(plan, on_progress=live.update))
+    if database and before is not None:
+        sent = max(int(summary["schedule"]["sent"]), 1)
+        found = n_plus_one({k: v[1] for k, v in before.items()}, calls_now(database), sent)
+        summary["n_plus_one"] = [f.to_dict() for f in found]
     baseline = None
     if baseline_plan is not None:
         with LiveProgress(out, baseline_plan, label="baseline") as live:
@@ -148,8 +158,27 @@ def run_loadtest(options: LoadtestOptions) -> dict[str, Any]:
     summary["hints"] = bottleneck_hints(summary, baseline)
     _write_outputs(options, summary)
     print_summary(out, summary)
+    for finding in summary.get("n_plus_one", []):
+        out.print(f"n-plus-one: {finding['message']}", markup=False, soft_wrap=True)
+        out.print(f"    fix: {finding['fix']}", markup=False, soft_wrap=True)
     _raise_on_failure(summary, plan)
     return summary
+
+
+def _analyzed_database(options: LoadtestOptions) -> str | None:
+    """The libpq URL --analyze-db watches: --database-url, else the project's settings."""
+    if not options.analyze_db:
+        if options.database_url:
+            raise UsageError("--database-url is for --analyze-db")
+        return None
+    from backendkit.dbanalyze.connection import resolve_url
+    from backendkit.state import find_project_root
+
+    try:
+        root: Path | None = find_project_root(Path.cwd())
+    except UsageError:
+        root = None
+    return resolve_url(options.database_url, root)
 
 
 _BASELINE_KEYS = ("plan", "schedule", "throughput_rps", "latency_ms", "errors", "status_codes")

@@ -19,6 +19,8 @@ Examples:
 
   backendkit loadtest http://127.0.0.1:8000/api/v1/users --baseline http://127.0.0.1:9000/
 
+  backendkit loadtest http://127.0.0.1:8000/api/v1/reviews -n 500 --analyze-db  # N+1 queries
+
 Latency is timed from each request's intended send time, so a stalled server shows in the
 percentiles. Exit 1 when a target is missed or nothing replied; 2 on bad arguments.
 """
@@ -74,6 +76,12 @@ def loadtest(
     baseline: str | None = typer.Option(
         None, "--baseline", help="Also load this URL at the same rate and compare.", metavar="URL"
     ),
+    analyze_db: bool = typer.Option(
+        False, "--analyze-db", help="Report N+1 statements (pg_stat_statements calls per request)."
+    ),
+    database_url: str | None = typer.Option(
+        None, "--database-url", help="The database --analyze-db watches (default: the project's)."
+    ),
 ) -> None:
     """Load a service at a constant rate; report P50/P95/P99, throughput and errors."""
     from backendkit.loadtest.command import LoadtestOptions, run_loadtest
@@ -102,5 +110,7 @@ def loadtest(
             json_out=json_out,
             html_out=html_out,
             baseline=baseline,
+            analyze_db=analyze_db,
+            database_url=database_url,
         )
     )
