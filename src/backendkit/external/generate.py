@@ -47,6 +47,11 @@ def new_from_template(
     if target.is_dir() and any(target.iterdir()) and not force:
         raise TargetExistsError(f"{target} exists and is not empty (use --force to write into it)")
     render = render_template(source, data, defaults=defaults, trust=trust)
+    if render.has_tasks and not trust:
+        raise UsageError(
+            f"template {source.url} runs tasks (_tasks) after rendering: "
+            "pass --trust to run them (nothing written)"
+        )
     recorded = recorded_files(source, render)
     state = external_state(source, render, recorded)
     to_write = [*render.files, baseline_file(recorded)]

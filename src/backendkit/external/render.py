@@ -100,8 +100,12 @@ def run_tasks(
             src_path=source.url, dst_path=project, data=answers,
             vcs_ref=commit or source.ref, defaults=True, quiet=True, unsafe=True,
         ) as worker:  # fmt: skip
-            worker._ask()
-            worker._execute_tasks(worker.template.tasks)
+            token = copier._operation.set("copy")  # what run_copy sets around its tasks
+            try:
+                worker._ask()
+                worker._execute_tasks(worker.template.tasks)
+            finally:
+                copier._operation.reset(token)
     except Exception as exc:
         raise UsageError(f"template {source.url}: a task failed: {_describe(exc)}") from None
 
