@@ -64,3 +64,15 @@ def test_tasks_need_trust(tmp_path: Path) -> None:
     result = backendkit("new", str(trusted), "--template", str(template), "--trust", "--no-git")
     assert result.returncode == 0, result.stderr
     assert (trusted / "task-ran").is_file() and (trusted / "README").read_text() == "x\n"
+
+
+def test_resource_commands_are_refused_in_an_external_project(tmp_path: Path) -> None:
+    template = tmp_path / "tpl"
+    template.mkdir()
+    (template / "copier.yml").write_text("name:\n  type: str\n  default: x\n")
+    (template / "README.jinja").write_text("{{ name }}\n")
+    project = tmp_path / "p"
+    assert backendkit("new", str(project), "--template", str(template), "--no-git").returncode == 0
+    result = backendkit("add", "resource", "order", "--path", str(project))
+    assert result.returncode == 2 and "built-in templates" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -28,7 +28,8 @@ def parse_source(text: str) -> TemplateSource:
     """SRC or SRC@REF, refusing a local path that is not there (before anything is written)."""
     url, ref = text, None
     head, sep, tail = text.rpartition("@")
-    if sep and head and tail and ":" not in tail and not Path(text).exists():
+    # A ref has no ":" or "/" (which "user@host/…" and "git@host:…" have after their "@").
+    if sep and head and tail and not {":", "/"} & set(tail) and not Path(text).exists():
         url, ref = head, tail
     source = TemplateSource(url, ref)
     if not source.is_remote:
