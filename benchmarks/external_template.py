@@ -76,9 +76,18 @@ def main() -> None:
         count = sum(1 for p in (repo / "template").rglob("*") if p.is_file())
         data = ["--data", "project_name=Shop", "--data", "stack_name=shop"]
 
-        def clean() -> None:
-            for name in ("by-copier", "by-backendkit"):
-                shutil.rmtree(cwd / name, ignore_errors=True)
+        def clean_copier() -> None:
+            shutil.rmtree(cwd / "by-copier", ignore_errors=True)
+
+        def clean_backendkit() -> None:
+            shutil.rmtree(cwd / "by-backendkit", ignore_errors=True)
+
+        def tree(root: Path) -> dict[str, bytes]:
+            return {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in root.rglob("*")
+                if p.is_file() and ".backendkit" not in p.relative_to(root).parts
+            }
 
         medians = interleaved_medians(
             {
@@ -95,7 +104,7 @@ def main() -> None:
                         str(repo),
                         "by-copier",
                     ],
-                    clean,
+                    clean_copier,
                 ),
                 "backendkit new --template": (
                     [
@@ -107,12 +116,15 @@ def main() -> None:
                         *data,
                         "--no-git",
                     ],
-                    clean,
+                    clean_backendkit,
                 ),
             },
             cwd,
             args.runs,
         )
+        ours, theirs = tree(cwd / "by-backendkit"), tree(cwd / "by-copier")
+        differing = sorted(p for p in ours.keys() | theirs.keys() if ours.get(p) != theirs.get(p))
+    print(f"same files, byte for byte: {'NO: ' + ', '.join(differing) if differing else 'yes'}")
     print(f"{count} template files, {args.runs} interleaved runs each")
     print_table(medians, "python -c pass")
     ratio = medians["backendkit new --template"].wall / medians["copier copy"].wall

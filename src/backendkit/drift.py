@@ -77,7 +77,7 @@ def check_project(
         from backendkit.external.project import render_recorded, tracked
 
         # The recorded commit: check asks whether the files still match what it renders.
-        external = render_recorded(project.state)
+        external = render_recorded(project.state, folder_name=project.root.name)
         rendered = tracked(external)
         template_name, installed_version = project.state.template.name, external.version
     else:

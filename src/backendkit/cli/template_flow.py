@@ -45,7 +45,6 @@ def run_template_new(
     git: bool,
 ) -> None:
     """Render TEMPLATE into TARGET and report what was written."""
-    from backendkit.cli.new_flow import _init_git
     from backendkit.external.generate import new_from_template
     from backendkit.external.source import parse_source
 
@@ -66,4 +65,6 @@ def run_template_new(
     if generation.ran_tasks:
         out.line("ran the template's tasks (--trust)")
     if git and not dry_run:
+        from backendkit.cli.new_flow import _init_git
+
         _init_git(target)

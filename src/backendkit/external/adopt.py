@@ -43,8 +43,8 @@ def adopt_project(
     source = _source(root, recorded.pop("_src_path", None), answers_file)
     commit = recorded.pop("_commit", None)
     answers = {k: v for k, v in recorded.items() if not k.startswith("_")}
-    render = render_template(source, answers, ref=commit, defaults=True)
-    files = recorded_files(source, render)
+    render = render_template(source, answers, ref=commit, defaults=True, folder_name=root.name)
+    files = recorded_files(source, render, root.name)
     state = external_state(source, render, files)
     differing, missing = [], []
     for path, record in state.files.items():

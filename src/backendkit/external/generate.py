@@ -46,13 +46,15 @@ def new_from_template(
         raise TargetExistsError(f"{target} exists and is not a directory")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise TargetExistsError(f"{target} exists and is not empty (use --force to write into it)")
-    render = render_template(source, data, defaults=defaults, trust=trust)
+    render = render_template(
+        source, data, defaults=defaults, trust=trust, folder_name=target.resolve().name
+    )
     if render.has_tasks and not trust:
         raise UsageError(
             f"template {source.url} runs tasks (_tasks) after rendering: "
             "pass --trust to run them (nothing written)"
         )
-    recorded = recorded_files(source, render)
+    recorded = recorded_files(source, render, target.resolve().name)
     state = external_state(source, render, recorded)
     to_write = [*render.files, baseline_file(recorded)]
     to_write.append(RenderedFile(STATE_PATH, state.dump(), "managed"))
@@ -63,13 +65,17 @@ def new_from_template(
     return ExternalGeneration(target, to_write, state, ran_tasks=render.has_tasks and trust)
 
 
-def recorded_files(source: TemplateSource, render: ExternalRender) -> list[RenderedFile]:
+def recorded_files(
+    source: TemplateSource, render: ExternalRender, folder_name: str
+) -> list[RenderedFile]:
     """What the state file and the baseline record: the render, except that a file holding a
     secret answer is recorded as the template renders it without that secret (both files are
     committed; a secret is not), and is the user's afterwards (seeded)."""
     if not render.secrets:
         return render.files
-    plain = render_template(source, render.answers, ref=render.commit, defaults=True)
+    plain = render_template(
+        source, render.answers, ref=render.commit, defaults=True, folder_name=folder_name
+    )
     plain_by_path = {f.path: f for f in plain.files}
     recorded: list[RenderedFile] = []
     for file in render.files:

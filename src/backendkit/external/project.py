@@ -17,7 +17,11 @@ def recorded_source(state: ProjectState) -> SourceRecord:
 
 
 def render_recorded(
-    state: ProjectState, *, ref: str | None = None, overrides: dict[str, Any] | None = None
+    state: ProjectState,
+    *,
+    folder_name: str,
+    ref: str | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> ExternalRender:
     """The template at REF (default: the recorded commit) with the recorded answers and
     OVERRIDES; questions without an answer take their defaults (secrets included)."""
@@ -27,6 +31,7 @@ def render_recorded(
         {**state.answers, **(overrides or {})},
         ref=ref or source.commit,
         defaults=True,
+        folder_name=folder_name,
     )
 
 

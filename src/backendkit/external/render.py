@@ -41,15 +41,24 @@ def render_template(
     ref: str | None = None,
     defaults: bool = True,
     trust: bool = False,
+    folder_name: str = "project",
 ) -> ExternalRender:
     """Render SOURCE at REF (default: its own ref, else Copier's choice) with DATA answered.
 
     Questions DATA leaves open take their defaults, or are asked on a terminal when DEFAULTS
-    is false. Any failure is one UsageError and nothing is left behind.
+    is false. FOLDER_NAME is the project directory's name (Copier's ``_folder_name``). Any
+    failure is one UsageError and nothing is left behind.
     """
+    if defaults and not trust:
+        from backendkit.external.fast_render import fast_render
+
+        try:
+            return ExternalRender(**fast_render(source.url, data, ref or source.ref, folder_name))
+        except Exception:  # Copier renders instead, or reports the error in its own words
+            pass
     copier = _import_copier()
     scratch = Path(tempfile.mkdtemp(prefix="backendkit-copier-"))
-    destination = scratch / "project"
+    destination = scratch / folder_name
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -126,7 +135,9 @@ def _remembered(worker: Any) -> dict[str, Any]:
 def _read_tree(root: Path, seeded_patterns: list[str]) -> list[RenderedFile]:
     import pathspec
 
-    seeded = pathspec.PathSpec.from_lines("gitwildmatch", seeded_patterns)
+    from backendkit.external.fast_render import pathspec_style
+
+    seeded = pathspec.PathSpec.from_lines(pathspec_style(), seeded_patterns)
     files: list[RenderedFile] = []
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()

@@ -28,7 +28,11 @@ def plan_external_update(
     state = project.state
     source = recorded_source(state)
     new = render_template(
-        TemplateSource(source.url), {**state.answers, **overrides}, ref=ref, defaults=True
+        TemplateSource(source.url),
+        {**state.answers, **overrides},
+        ref=ref,
+        defaults=True,
+        folder_name=project.root.name,
     )
     recorded = state.template
     refuse_downgrade(recorded.name, recorded.version, new.version, allowed=allow_downgrade)
@@ -37,8 +41,8 @@ def plan_external_update(
     if any(path not in baseline for path in state.files):
         # No stored base for some file (an old or damaged baseline): the recorded commit
         # renders it again.
-        old = {f.path: f.content for f in render_recorded(state).files}
-        baseline = {**old, **baseline}
+        old = render_recorded(state, folder_name=project.root.name).files
+        baseline = {**{f.path: f.content for f in old}, **baseline}
     files = [
         plan_file(path, state.files.get(path), rendered.get(path),
                   project.read(path), baseline.get(path))
