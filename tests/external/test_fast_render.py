@@ -3,6 +3,7 @@ tags and answers; a template outside what it supports goes to Copier, with the s
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,20 @@ def test_an_unsupported_template_is_rendered_by_copier(tmp_path: Path) -> None:
     assert backendkit("new", str(ours), "--template", str(template), "--no-git").returncode == 0
     copier("copy", "--defaults", str(template), str(theirs))
     assert tree(ours) == tree(theirs) == {"ports.txt": b"80,443\n"}
+
+
+def test_a_git_url_is_cloned_and_rendered_by_backendkit(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    bare = tmp_path / "service-template.git"
+    subprocess.run(["git", "clone", "--bare", "-q", str(template_repo), str(bare)], check=True)
+    url = f"file://{bare}"
+    theirs = tmp_path / "theirs"
+    copier("copy", "--defaults", "--vcs-ref", "v1.1.0", url, str(theirs))
+    render = fast_render(url, {}, "v1.1.0", theirs.name)
+    assert {f.path: f.content for f in render["files"]} == tree(theirs)
+    assert render["describe"] == "v1.1.0"
+    ours = tmp_path / "ours"
+    result = backendkit("new", str(ours), "--template", f"{url}@v1.1.0", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert "check passed" in backendkit("check", str(ours), "--no-migrations").stdout

@@ -6,20 +6,23 @@ module produces the same files and answers as Copier 9 without any of that; anyt
 raises ``Unsupported`` and Copier renders (render.py). Byte-for-byte equality with
 ``copier copy`` is tested on fixture templates.
 
-Supported: a local directory, or a local git repository at a release tag (the latest one by
-default), without uncommitted changes; ``copier.yml`` with questions of type str, int, float
-or bool (``default``, ``choices`` as a list, ``validator``, ``when``, ``secret``, ``help``),
-and literal ``_subdirectory``, ``_exclude``, ``_skip_if_exists``, ``_answers_file``,
-``_templates_suffix``, ``_envops``; answers from data or defaults (no prompting, no tasks).
+Supported: a local directory; a local git repository without uncommitted changes, or a git
+URL ending in .git, at a release tag (the latest one by default); ``copier.yml`` with
+questions of type str, int, float or bool (``default``, ``choices`` as a list,
+``validator``, ``when``, ``secret``, ``help``); literal ``_subdirectory``, ``_exclude``,
+``_skip_if_exists``, ``_answers_file``, ``_templates_suffix``, ``_envops``; answers from
+data or defaults (no prompting, no tasks).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 import unicodedata
 from collections import ChainMap
 from collections.abc import Callable, Mapping
@@ -40,6 +43,8 @@ _TYPES = {"str", "int", "float", "bool"}
 _DEFAULT_EXCLUDE = ("copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git",
                     ".DS_Store", ".svn")  # fmt: skip
 _MISSING = object()
+# URLs Copier hands to git unchanged (it rewrites gh:, gl: and others first).
+_CLONED_AS_IS = re.compile(r"^(?:https?|ssh|git|file)://\S+\.git$|^git@[\w.-]+:\S+\.git$")
 _ENVOPS = {"keep_trailing_newline", "trim_blocks", "lstrip_blocks", "autoescape"}
 
 
@@ -53,18 +58,27 @@ def fast_render(
     """The render as ExternalRender's fields, or Unsupported."""
     if _user_settings_exist():
         raise Unsupported("a Copier settings file may set defaults")
+    if os.environ.get("BACKENDKIT_COPIER_ENGINE") == "copier":
+        raise Unsupported("Copier asked for")
+    if _CLONED_AS_IS.match(url):
+        with tempfile.TemporaryDirectory(prefix="backendkit-template-") as clone:
+            cloned = subprocess.run(
+                ["git", "clone", "--bare", "--quiet", "--", url, clone],
+                capture_output=True, check=False,
+            )  # fmt: skip
+            if cloned.returncode != 0:
+                raise Unsupported("git clone failed")
+            tagged = _checkout(Path(clone), ref, bare=True)
+        return _render(tagged[3], url, dict(data), *tagged[:3], folder_name)
     root = Path(url)
-    if not root.is_dir() or os.environ.get("BACKENDKIT_COPIER_ENGINE") == "copier":
+    if not root.is_dir():
         raise Unsupported(url)
-    commit = describe = None
-    version = "0"
     if (root / ".git").exists():
-        commit, describe, version, files = _checkout(root, ref)
-    elif ref is not None:
+        tagged = _checkout(root, ref)
+        return _render(tagged[3], url, dict(data), *tagged[:3], folder_name)
+    if ref is not None:
         raise Unsupported("a ref of a directory outside git")
-    else:
-        files = _directory_files(root)
-    return _render(files, url, dict(data), commit, describe, version, folder_name)
+    return _render(_directory_files(root), url, dict(data), None, None, "0", folder_name)
 
 
 # Template files by path relative to the template root: content, and whether executable.
@@ -90,10 +104,12 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout
 
 
-def _checkout(root: Path, ref: str | None) -> tuple[str, str, str, TemplateFiles]:
+def _checkout(
+    root: Path, ref: str | None, *, bare: bool = False
+) -> tuple[str, str, str, TemplateFiles]:
     from packaging.version import InvalidVersion, Version
 
-    if _git(root, "status", "--porcelain").strip():
+    if not bare and _git(root, "status", "--porcelain").strip():
         raise Unsupported("uncommitted changes in the template")
     if ref is None:
         versions = []
