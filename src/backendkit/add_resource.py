@@ -27,6 +27,7 @@ class Addition:
 
 def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False) -> Addition:
     """Render SPEC's files into PROJECT; refuse anything that would touch an existing file."""
+    project.refuse_external()
     template = get_template(project.state.template.name)
     recorded_version = project.state.template.version
     refuse_downgrade(template.name, recorded_version, template.version, allowed=False)

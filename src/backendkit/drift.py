@@ -73,11 +73,20 @@ def check_project(
     With MIGRATIONS, also compare the models with the migrations (when the project's Python
     environment is available; reported as skipped otherwise).
     """
-    template = template or get_template(project.state.template.name)
-    rendered = project.render(template=template)
+    if project.state.source is not None:
+        from backendkit.external.project import render_recorded, tracked
+
+        # The recorded commit: check asks whether the files still match what it renders.
+        external = render_recorded(project.state, folder_name=project.root.name)
+        rendered = tracked(external)
+        template_name, installed_version = project.state.template.name, external.version
+    else:
+        template = template or get_template(project.state.template.name)
+        rendered = project.render(template=template)
+        template_name, installed_version = template.name, template.version
     recorded = project.state.files
     step = None
-    if migrations:
+    if migrations and project.state.source is None:  # external templates: no models known
         from backendkit.migrate.check_step import check_migrations
 
         step = check_migrations(project.root)
@@ -86,18 +95,18 @@ def check_project(
         migrations=step,
         strict=strict,
         recorded_template=project.state.template.version,
-        installed_template=template.version,
+        installed_template=installed_version,
     )
-    if strict and template.version != project.state.template.version:
+    if strict and installed_version != project.state.template.version:
         report.problems.append(
-            f"template {template.name} {template.version} is installed; the project was "
+            f"template {template_name} {installed_version} is installed; the project was "
             f"generated with {project.state.template.version} (run backendkit update)"
         )
     if strict and project.state.backendkit != __version__:
         report.problems.append(
             f"backendkit {__version__} is installed; the project records {project.state.backendkit}"
         )
-    same_template = template.version == project.state.template.version
+    same_template = installed_version == project.state.template.version
     for path in sorted(set(recorded) | set(rendered)):
         record = recorded.get(path)
         fresh = rendered.get(path)

@@ -170,7 +170,7 @@ def change_for_revision(
     """The resource change a revision NAME such as ``add_role_to_users`` asks for, when its
     table belongs to a recorded resource (None: a table of the user's own, or another name)."""
     implied = name_kind(name)
-    if implied is None:
+    if implied is None or project.state.source is not None:  # external templates: no resources
         return None
     kind, table = implied
     resource = resource_for_table(project, table)

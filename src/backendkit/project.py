@@ -37,6 +37,7 @@ class Project:
 
     def config(self, overrides: dict[str, Any] | None = None) -> ServiceConfig:
         """The recorded config, with OVERRIDES applied and validated like ``new``."""
+        self.refuse_external()
         values: dict[str, Any] = {
             **self.state.answers,
             "resources": [
@@ -49,6 +50,14 @@ class Project:
         values.update(overrides or {})
         return build_config(values, source=f"{self.root.name}: ")
 
+    def refuse_external(self) -> None:
+        """Resources, fields and actions exist only in backendkit's own templates."""
+        if self.state.source is not None:
+            raise UsageError(
+                f"the project was made from the template {self.state.source.url}: this command "
+                "works only with backendkit's built-in templates (check and update work here)"
+            )
+
     def migrations(self) -> dict[str, tuple[str, str | None]]:
         """Recorded revision ids per resource."""
         return {
@@ -58,6 +67,7 @@ class Project:
     def current_template(self) -> Template:
         """The installed template, when it is the version the project was last rendered with
         (changes to a project's resources start from an up-to-date project)."""
+        self.refuse_external()
         template = get_template(self.state.template.name)
         if template.version != self.state.template.version:
             raise UsageError(
@@ -83,6 +93,7 @@ class Project:
         self, config: ServiceConfig | None = None, template: Template | None = None
     ) -> dict[str, RenderedFile]:
         """What the installed template writes for CONFIG (default: the recorded config)."""
+        self.refuse_external()
         template = template or get_template(self.state.template.name)
         files = render_service(
             config or self.config(),

@@ -79,6 +79,14 @@ class TemplateRecord(Record, kw_only=True):
         parse_version(self.version, what="template version")
 
 
+class SourceRecord(Record, kw_only=True, omit_defaults=True):
+    """Where an external Copier template lives, and the commit that rendered the project."""
+
+    url: str
+    ref: str | None = None  # the tag or ``git describe`` of that commit
+    commit: str | None = None  # None: a template directory outside git
+
+
 class ProjectState(Record, kw_only=True):
     """The whole state file."""
 
@@ -88,11 +96,17 @@ class ProjectState(Record, kw_only=True):
     answers: dict[str, Any]
     resources: list[ResourceRecord]
     files: dict[str, FileRecord]
+    # Set for a project rendered from an external Copier template (``new --template``).
+    source: SourceRecord | None = None
 
     def dump(self) -> bytes:
         """The state file's bytes: stable key order, one file per line."""
         data = self.model_dump(mode="json")
         data["files"] = dict(sorted(data["files"].items()))
+        if data.get("source") is None:
+            data.pop("source", None)
+        else:
+            data["source"] = {k: v for k, v in data["source"].items() if v is not None}
         for resource in data["resources"]:
             if not resource["actions"]:
                 del resource["actions"]

@@ -8,12 +8,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import msgspec
+
+from backendkit import __version__
 from backendkit.baseline import BASELINE_PATH, baseline_file
 from backendkit.engine import RenderedFile, write_tree
 from backendkit.errors import UsageError
 from backendkit.generate import build_state
 from backendkit.safe_paths import inside
-from backendkit.state import STATE_PATH, sha256
+from backendkit.state import STATE_PATH, TemplateRecord, file_records, sha256
 from backendkit.update_plan import Action, PlannedFile, UpdatePlan
 
 BACKUP_DIR = ".backendkit/backups"
@@ -82,9 +85,21 @@ def apply_update(plan: UpdatePlan, *, extra: list[RenderedFile] | None = None) -
 def _write_state(plan: UpdatePlan) -> None:
     renders = [f.render for f in plan.files if f.render is not None]
     project = plan.project
-    state = build_state(
-        plan.config, project.migrations(), plan.template, renders, project.created_with()
-    )
+    if plan.external is not None:
+        state = msgspec.structs.replace(
+            project.state,
+            backendkit=__version__,
+            template=TemplateRecord(name=project.state.template.name,
+                                    version=plan.external.version),
+            answers=plan.external.answers,
+            files=file_records(renders),
+            source=plan.external.source,
+        )  # fmt: skip
+    else:
+        assert plan.config is not None
+        state = build_state(
+            plan.config, project.migrations(), plan.template, renders, project.created_with()
+        )
     for planned in plan.files:
         record = state.files.get(planned.path)
         old = project.state.files.get(planned.path)

@@ -11,7 +11,7 @@ from backendkit.config import ServiceConfig
 from backendkit.engine import RenderedFile, Template
 from backendkit.merge import merge_three_way
 from backendkit.project import Project
-from backendkit.state import FileRecord, sha256
+from backendkit.state import FileRecord, SourceRecord, sha256
 from backendkit.templates import get_template
 from backendkit.versions import refuse_downgrade
 
@@ -49,13 +49,31 @@ class PlannedFile:
 
 
 @dataclass(frozen=True)
+class ExternalUpdate:
+    """What the state file records after updating an external template's project."""
+
+    answers: dict[str, Any]
+    source: SourceRecord
+    version: str
+
+
+@dataclass(frozen=True)
 class UpdatePlan:
     """Everything update would do."""
 
     project: Project
-    config: ServiceConfig
+    config: ServiceConfig | None  # None: an external template's project (answers below)
     template: Template
     files: list[PlannedFile]
+    external: ExternalUpdate | None = None
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers the new render used."""
+        if self.external is not None:
+            return self.external.answers
+        assert self.config is not None
+        return self.config.answers()
 
     @property
     def conflicts(self) -> list[PlannedFile]:
@@ -81,14 +99,14 @@ def plan_update(
     rendered = project.render(config, template)
     baseline = load_baseline(project.root, project.state)
     files = [
-        _plan_file(path, project.state.files.get(path), rendered.get(path),
+        plan_file(path, project.state.files.get(path), rendered.get(path),
                    project.read(path), baseline.get(path))
         for path in sorted(set(project.state.files) | set(rendered))
     ]  # fmt: skip
     return UpdatePlan(project, config, template, files)
 
 
-def _plan_file(
+def plan_file(
     path: str,
     record: FileRecord | None,
     new: RenderedFile | None,

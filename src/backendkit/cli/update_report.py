@@ -54,7 +54,7 @@ def as_dict(plan: UpdatePlan, *, dry_run: bool) -> dict[str, Any]:
         "dryRun": dry_run,
         "template": {"name": plan.template.name, "from": plan.project.state.template.version,
                      "to": plan.template.version},
-        "answers": plan.config.answers(),
+        "answers": plan.answers,
         "summary": {a.value: n for a, n in Counter(f.action for f in plan.files).items()},
         "conflicts": [f.path for f in plan.conflicts],
         "files": [

@@ -20,6 +20,9 @@ Examples:
   backendkit new shop --config shop.yml --dry-run # print the tree, write nothing
 
   backendkit new shop --api rest,graphql          # GraphQL at /graphql beside REST
+
+  backendkit new billing --template git@github.com:acme/service-template.git@v2.1.0 \\
+      --data project_name=billing             # any Copier template (docs/templates.md)
 """
 
 _PROMPTED = ("db", "auth", "cache", "deploy", "ci")
@@ -27,7 +30,9 @@ _PROMPTED = ("db", "auth", "cache", "deploy", "ci")
 
 @app.command(epilog=EPILOG)
 def new(
-    name: str = typer.Argument(..., help="Service name (lowercase, hyphens allowed)."),
+    name: str = typer.Argument(
+        ..., help="Service name (lowercase, hyphens allowed); with --template, the directory."
+    ),
     field_tokens: list[str] = typer.Argument(
         None, metavar="[FIELD]...", help="Fields of the first resource (with --crud)."
     ),
@@ -54,13 +59,43 @@ def new(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the tree; write nothing."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty directory."),
     git: bool = typer.Option(True, "--git/--no-git", help="Initialise a git repository."),
+    template: str | None = typer.Option(
+        None, "--template", metavar="PATH|GIT_URL[@REF]", help="Render this Copier template."
+    ),
+    data: list[str] = typer.Option(
+        None, "--data", metavar="KEY=VALUE", help="An answer to a --template question."
+    ),
+    data_file: Path | None = typer.Option(
+        None, "--data-file", help="YAML file of answers to --template questions."
+    ),
+    trust: bool = typer.Option(
+        False, "--trust", help="Let a --template run its tasks and Jinja extensions."
+    ),
 ) -> None:
-    """Generate a new service in ./NAME."""
+    """Generate a new service in ./NAME (or render a Copier template with --template)."""
+    interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
+    if template is not None:
+        from backendkit.cli.template_flow import parse_data, run_template_new
+
+        run_template_new(
+            template=template,
+            target=output or Path(name),
+            data=parse_data(list(data or []), data_file),
+            interactive=interactive,
+            trust=trust,
+            dry_run=dry_run,
+            force=force,
+            git=git,
+        )
+        return
+    if data or data_file or trust:
+        from backendkit.errors import UsageError
+
+        raise UsageError("--data, --data-file and --trust go with --template")
     from backendkit.cli.new_flow import run_new
 
     values: dict[str, Any] = {"db": db, "auth": auth, "cache": cache, "deploy": deploy, "ci": ci}
     values["api"] = api
-    interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
     run_new(
         name=name,
         crud=crud,

@@ -16,6 +16,8 @@ Examples:
   backendkit update                         # take the installed template version
 
   backendkit update --set db=postgres --set deploy=docker
+
+  backendkit update --ref v2.0.0            # an external template's project: that tag
 """
 
 
@@ -33,6 +35,9 @@ def update(
     allow_downgrade: bool = typer.Option(
         False, "--allow-downgrade", help="Render with a template older than the recorded one."
     ),
+    ref: str | None = typer.Option(
+        None, "--ref", help="External template: the tag or commit to take (default: latest tag)."
+    ),
 ) -> None:
     """Re-render with the installed template and/or changed answers, merging your edits."""
     from backendkit.cli.update_report import parse_settings, print_json, print_plan
@@ -41,7 +46,20 @@ def update(
     from backendkit.update_plan import plan_update
 
     project = Project.find(path)
-    plan = plan_update(project, parse_settings(settings or []), allow_downgrade=allow_downgrade)
+    if project.state.source is not None:
+        from backendkit.cli.template_flow import parse_data
+        from backendkit.external.update import plan_external_update
+
+        overrides = parse_data(list(settings or []), None)
+        plan = plan_external_update(
+            project, ref=ref, overrides=overrides, allow_downgrade=allow_downgrade
+        )
+    elif ref is not None:
+        from backendkit.errors import UsageError
+
+        raise UsageError("--ref takes a tag or commit of an external template (new --template)")
+    else:
+        plan = plan_update(project, parse_settings(settings or []), allow_downgrade=allow_downgrade)
     if not dry_run and not allow_dirty:
         ensure_clean_tree(project.root, touched_paths(plan))
     backup = None if dry_run else apply_update(plan)

@@ -1,0 +1,1 @@
+"""Projects rendered from an external Copier template (``backendkit new --template``)."""
