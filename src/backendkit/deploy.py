@@ -30,6 +30,10 @@ REDIS_PORT = 6379
 # The unprivileged user the image runs as (above the range a distribution allocates).
 APP_UID = 10001
 DEFAULT_WORKERS = 2
+# Connections per worker in Kubernetes: 4 x 2 workers x 10 replicas (the prod overlay's HPA
+# maximum) is 80, under PostgreSQL's default max_connections of 100 with room for migrations
+# and operators. `backendkit db analyze` checks the sum against the server's limit.
+K8S_DB_POOL_SIZE = 4
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class EnvNames:
     log_level: str = "LOG_LEVEL"
     cors_origins: str = "CORS_ORIGINS"
     metrics_token: str = "METRICS_TOKEN"
+    db_pool_size: str = "DB_POOL_SIZE"
     # Read by the server command, not by the application's settings.
     workers: str = "WEB_CONCURRENCY"
 
@@ -83,6 +88,7 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
             ENV.log_level: "INFO",
             ENV.cors_origins: "",
             ENV.workers: str(DEFAULT_WORKERS),
+            ENV.db_pool_size: str(K8S_DB_POOL_SIZE),
         },
         # Settings that hold credentials (a Secret in Kubernetes), with the placeholders of the
         # Secret template; the service refuses to start on the placeholder secret key.

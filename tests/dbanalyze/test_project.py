@@ -22,7 +22,7 @@ SHOP = ("shop", "--crud", "--fields", "name:str sku:str:unique price:decimal", "
 def test_clean_project_database_gives_no_finding(
     tmp_path: Path, server: Server, scratch_databases: list[str]
 ) -> None:
-    project = new_project(tmp_path, *SHOP, "--deploy", "docker")
+    project = new_project(tmp_path, *SHOP)  # Docker and Kubernetes files: their sizing fits
     added = subprocess.run(
         [sys.executable, "-m", "backendkit", "add", "resource", "review", "shop:ref(shop)",
          "rating:int"],
@@ -55,12 +55,16 @@ def test_connection_sizing_reads_pool_workers_and_hpa_maximum(tmp_path: Path) ->
     targets = {t.name: t for t in deployments(project)}
     assert {name: (t.pool, t.workers, t.replicas) for name, t in targets.items()} == {
         "compose": (16, 2, 1),
-        "k8s/base": (16, 2, 6),
-        "k8s/overlays/dev": (16, 1, 2),
-        "k8s/overlays/prod": (16, 2, 10),
+        "k8s/base": (4, 2, 6),
+        "k8s/overlays/dev": (4, 1, 2),
+        "k8s/overlays/prod": (4, 2, 10),
     }
-    findings = {f.subject: f for f in connection_sizing(list(targets.values()), 100, 3)}
-    # 16 x 2 x 6 = 192 and 16 x 2 x 10 = 320 exceed the 97 a default server allows.
+    # The generated defaults fit a default server: 4 x 2 x 10 = 80 of the 97 it allows.
+    assert connection_sizing(list(targets.values()), 100, 3) == []
+    # A pool raised in the base ConfigMap does not: 16 x 2 x 6 = 192 and 16 x 2 x 10 = 320.
+    config = project / "k8s" / "base" / "configmap.yaml"
+    config.write_text(config.read_text().replace('DB_POOL_SIZE: "4"', 'DB_POOL_SIZE: "16"'))
+    findings = {f.subject: f for f in connection_sizing(deployments(project), 100, 3)}
     assert set(findings) == {"k8s/base", "k8s/overlays/prod"}
     prod = findings["k8s/overlays/prod"]
     assert prod.severity == "error"
@@ -68,7 +72,3 @@ def test_connection_sizing_reads_pool_workers_and_hpa_maximum(tmp_path: Path) ->
     assert prod.evidence["fitting_pool_size"] == 4  # 97 // (2 x 10)
     assert prod.evidence["fitting_max_replicas"] == 3  # 97 // (2 x 16)
     assert prod.fix.startswith("DB_POOL_SIZE=4 (fits 97 at 10 replicas)")
-    # DB_POOL_SIZE in the project's .env is what the service runs with.
-    (project / ".env").write_text((project / ".env").read_text() + "\nDB_POOL_SIZE=4\n")
-    assert all(t.pool == 4 for t in deployments(project))
-    assert connection_sizing(deployments(project), 100, 3) == []
