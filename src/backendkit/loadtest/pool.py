@@ -44,6 +44,7 @@ class Pool:
         self.payloads = payloads
         self.heads = heads
         self.recorder = recorder
+        self._record_wait = recorder.line_wait.record  # once per queued request
         self.timeout = timeout
         self.keepalive = keepalive
         self.loop = asyncio.get_running_loop()
@@ -114,7 +115,9 @@ class Pool:
         if measured:
             origin = min(intended, connection.sent_at)  # early: timed from the send
             self.recorder.reply(endpoint, intended, now - origin, status)
-        self._settle_one()
+        self.outstanding -= 1
+        if self.outstanding == 0:
+            self._settle_one(already_counted=True)
         self._busy.discard(connection)
         if connection.reusable and self.keepalive:
             if self.line:
@@ -173,7 +176,7 @@ class Pool:
             request = line.popleft()
             if request[1] > deadline:
                 if request[2]:
-                    self.recorder.waited(now - request[1])
+                    self._record_wait(int((now - request[1]) * 1e6))
                 return request
             self._give_up(request, now)
         return None
@@ -194,8 +197,9 @@ class Pool:
             connection.abort(TimeoutError())
         self._sweeper = self.loop.call_later(_SWEEP_EVERY, self._sweep)
 
-    def _settle_one(self) -> None:
-        self.outstanding -= 1
+    def _settle_one(self, *, already_counted: bool = False) -> None:
+        if not already_counted:
+            self.outstanding -= 1
         if self.outstanding == 0 and self._settled is not None and not self._settled.done():
             self._settled.set_result(None)
 
