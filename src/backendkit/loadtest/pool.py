@@ -15,6 +15,7 @@ import asyncio
 import ssl
 from collections import deque
 
+from backendkit.loadtest import plain
 from backendkit.loadtest.failures import CLOSED, TIMEOUT, error_kind
 from backendkit.loadtest.http import Origin, ProtocolError
 from backendkit.loadtest.recorder import Recorder
@@ -53,6 +54,7 @@ class Pool:
         self.line: deque[Request] = deque()
         self._idle: list[LoadConnection] = []
         self._busy: set[LoadConnection] = set()
+        self._addresses: list[plain.Address] | None = None  # plain http: resolved once
         self._tasks: set[asyncio.Task[None]] = set()
         self._settled: asyncio.Future[None] | None = None
         self._sweeper = self.loop.call_later(_SWEEP_EVERY, self._sweep)
@@ -94,13 +96,19 @@ class Pool:
     async def _connect_and_send(self, request: Request, *, retry: bool) -> None:
         try:
             async with asyncio.timeout(self.timeout):
-                _, connection = await self.loop.create_connection(
-                    lambda: LoadConnection(self),
-                    self.origin.host,
-                    self.origin.port,
-                    ssl=self.tls,
-                    server_hostname=self.origin.host if self.tls else None,
-                )
+                if self.tls is None:
+                    connection = LoadConnection(self)
+                    if self._addresses is None:
+                        self._addresses = await plain.resolve(self.origin.host, self.origin.port)
+                    await plain.connect(self._addresses, connection)
+                else:
+                    _, connection = await self.loop.create_connection(
+                        lambda: LoadConnection(self),
+                        self.origin.host,
+                        self.origin.port,
+                        ssl=self.tls,
+                        server_hostname=self.origin.host,
+                    )
         except Exception as exc:  # every failure is a measured outcome, not a crash
             self.opened -= 1
             self._end_failed(request, error_kind(exc))
