@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 from collections import deque
 
 from backendkit.loadtest import plain
@@ -21,6 +22,7 @@ from backendkit.loadtest.http import Origin, ProtocolError
 from backendkit.loadtest.recorder import Recorder
 from backendkit.loadtest.wire import LoadConnection, Request
 
+_monotonic = time.monotonic  # what asyncio's loop.time() returns
 _SWEEP_EVERY = 0.05  # seconds between timeout sweeps: a timeout is noticed this late at most
 
 
@@ -118,7 +120,7 @@ class Pool:
 
     def replied(self, connection: LoadConnection, request: Request, status: int) -> None:
         """CONNECTION's REQUEST got a reply: record it and hand the connection on."""
-        now = self.loop.time()
+        now = _monotonic()  # the loop's clock, without its method call
         endpoint, intended, measured = request
         if measured:
             origin = min(intended, connection.sent_at)  # early: timed from the send
