@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 from collections import deque
 
+from backendkit.loadtest import plain
 from backendkit.loadtest.failures import CLOSED, TIMEOUT, error_kind
 from backendkit.loadtest.http import Origin, ProtocolError
 from backendkit.loadtest.recorder import Recorder
 from backendkit.loadtest.wire import LoadConnection, Request
 
+_monotonic = time.monotonic  # what asyncio's loop.time() returns
 _SWEEP_EVERY = 0.05  # seconds between timeout sweeps: a timeout is noticed this late at most
 
 
@@ -44,6 +47,7 @@ class Pool:
         self.payloads = payloads
         self.heads = heads
         self.recorder = recorder
+        self._record_wait = recorder.line_wait.record  # once per queued request
         self.timeout = timeout
         self.keepalive = keepalive
         self.loop = asyncio.get_running_loop()
@@ -52,6 +56,7 @@ class Pool:
         self.line: deque[Request] = deque()
         self._idle: list[LoadConnection] = []
         self._busy: set[LoadConnection] = set()
+        self._addresses: list[plain.Address] | None = None  # plain http: resolved once
         self._tasks: set[asyncio.Task[None]] = set()
         self._settled: asyncio.Future[None] | None = None
         self._sweeper = self.loop.call_later(_SWEEP_EVERY, self._sweep)
@@ -93,13 +98,19 @@ class Pool:
     async def _connect_and_send(self, request: Request, *, retry: bool) -> None:
         try:
             async with asyncio.timeout(self.timeout):
-                _, connection = await self.loop.create_connection(
-                    lambda: LoadConnection(self),
-                    self.origin.host,
-                    self.origin.port,
-                    ssl=self.tls,
-                    server_hostname=self.origin.host if self.tls else None,
-                )
+                if self.tls is None:
+                    connection = LoadConnection(self)
+                    if self._addresses is None:
+                        self._addresses = await plain.resolve(self.origin.host, self.origin.port)
+                    await plain.connect(self._addresses, connection)
+                else:
+                    _, connection = await self.loop.create_connection(
+                        lambda: LoadConnection(self),
+                        self.origin.host,
+                        self.origin.port,
+                        ssl=self.tls,
+                        server_hostname=self.origin.host,
+                    )
         except Exception as exc:  # every failure is a measured outcome, not a crash
             self.opened -= 1
             self._end_failed(request, error_kind(exc))
@@ -109,12 +120,14 @@ class Pool:
 
     def replied(self, connection: LoadConnection, request: Request, status: int) -> None:
         """CONNECTION's REQUEST got a reply: record it and hand the connection on."""
-        now = self.loop.time()
+        now = _monotonic()  # the loop's clock, without its method call
         endpoint, intended, measured = request
         if measured:
             origin = min(intended, connection.sent_at)  # early: timed from the send
             self.recorder.reply(endpoint, intended, now - origin, status)
-        self._settle_one()
+        self.outstanding -= 1
+        if self.outstanding == 0:
+            self._settle_one(already_counted=True)
         self._busy.discard(connection)
         if connection.reusable and self.keepalive:
             if self.line:
@@ -173,7 +186,7 @@ class Pool:
             request = line.popleft()
             if request[1] > deadline:
                 if request[2]:
-                    self.recorder.waited(now - request[1])
+                    self._record_wait(int((now - request[1]) * 1e6))
                 return request
             self._give_up(request, now)
         return None
@@ -194,8 +207,9 @@ class Pool:
             connection.abort(TimeoutError())
         self._sweeper = self.loop.call_later(_SWEEP_EVERY, self._sweep)
 
-    def _settle_one(self) -> None:
-        self.outstanding -= 1
+    def _settle_one(self, *, already_counted: bool = False) -> None:
+        if not already_counted:
+            self.outstanding -= 1
         if self.outstanding == 0 and self._settled is not None and not self._settled.done():
             self._settled.set_result(None)
 

@@ -102,29 +102,53 @@ class _Run:
         self.launches = 0  # warm-up included, for the live rate
 
     async def schedule(self) -> None:
-        order = weighted_cycle([e.weight for e in self.plan.endpoints])
-        cycle = len(order)
+        """Launch every request on time; return once the last one is launched.
+
+        Each wake is a plain timer callback (no task, future or coroutine per wake).
+        """
+        self._order = weighted_cycle([e.weight for e in self.plan.endpoints])
+        self._next = self.share.index
+        self._done: asyncio.Future[None] = self.loop.create_future()
+        self._launch()
+        await self._done
+
+    def _launch(self) -> None:
+        try:
+            self._launch_due()
+        except Exception as exc:  # surfaces in run_load, as it would from a task
+            if not self._done.done():
+                self._done.set_exception(exc)
+
+    def _launch_due(self) -> None:
+        order, cycle = self._order, len(self._order)
         total = self.warm + self.plan.measured_requests
-        loop, recorder, submit = self.loop, self.recorder, self.pool.submit
+        loop, submit = self.loop, self.pool.submit
+        record_lag = self.recorder.scheduler_lag.record  # once per request: no wrapper call
         start, interval, warm = self.start, self.interval, self.warm
-        i, step = self.share.index, self.share.count
+        i, step = self._next, self.share.count
+        now = loop.time()
+        horizon = now + _EARLY
         while i < total:
-            now = loop.time()
-            horizon = now + _EARLY
-            while i < total:
-                intended = start + i * interval
-                if intended > horizon:
-                    break
-                measured = i >= warm
-                if measured:
-                    recorder.launched(now - intended)
-                    self.last_send = now
-                self.launches += 1
-                submit((order[i % cycle], intended, measured), now)
-                i += step
-            if i < total:
-                # wake no later than the next due time: the selector rounds timeouts up to 1 ms
-                await asyncio.sleep(start + i * interval - _EARLY - loop.time())
+            intended = start + i * interval
+            if intended > horizon:
+                break
+            measured = i >= warm
+            if measured:
+                record_lag(int((now - intended) * 1e6) if now > intended else 0)
+                self.last_send = now
+            self.launches += 1
+            submit((order[i % cycle], intended, measured), now)
+            i += step
+        self._next = i
+        if i >= total:
+            if not self._done.done():
+                self._done.set_result(None)
+            return
+        # Wake no later than the next due time (the selector rounds timeouts up to 1 ms), and
+        # not before half of _EARLY from now: that request is due after the horizon, so it is
+        # still not late, and at high rates each wake launches a batch instead of the loop
+        # turning once per request.
+        loop.call_at(max(start + i * interval - _EARLY, now + _EARLY / 2), self._launch)
 
     async def report_progress(self, callback: Callable[[Progress], None], every: float) -> None:
         total_time = self.plan.warmup + self.plan.duration

@@ -29,7 +29,7 @@ Request = tuple[int, float, bool]  # endpoint index, due time, measured
 # is copied out before the next): asyncio's own reads allocate 256 KiB each, which the C
 # allocator maps and unmaps for every reply, three system calls per request (strace -c).
 _READ_SIZE = 64 * 1024
-_READ_BUFFER = memoryview(bytearray(_READ_SIZE))
+READ_BUFFER = memoryview(bytearray(_READ_SIZE))
 
 
 class Owner(Protocol):
@@ -89,10 +89,22 @@ class LoadConnection(asyncio.BufferedProtocol):
         self.transport.write(payload)
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return _READ_BUFFER
+        return READ_BUFFER
 
     def buffer_updated(self, nbytes: int) -> None:
-        self.data_received(_READ_BUFFER[:nbytes].tobytes())
+        data = READ_BUFFER[:nbytes].tobytes()
+        # The usual case, in one step: a whole reply, its head seen before, its body sized.
+        if not self.buffer and self.state == _HEAD and self.request is not None:
+            end = data.find(b"\r\n\r\n")
+            parsed = _PARSED.get((data[:end], self.head)) if end > 0 else None
+            if parsed is not None and parsed[2] == _LENGTH and nbytes == end + 4 + parsed[3]:
+                self.received = True
+                self.status, reusable = parsed[0], parsed[1]
+                if reusable is not None:
+                    self.reusable = reusable
+                self._complete(b"")
+                return
+        self.data_received(data)
 
     def data_received(self, data: bytes) -> None:
         self.received = True
