@@ -24,6 +24,8 @@ Examples:
   backendkit add resource status_update body:text --soft-delete --dry-run
 
   backendkit add resource review "product:ref(product)" rating:int --soft-delete
+
+  backendkit add resource order total:decimal(10,2) --events   # order.created/updated/deleted
 """
 
 
@@ -36,6 +38,9 @@ def resource(
     soft_delete: bool = typer.Option(False, "--soft-delete", help="DELETE sets deleted_at."),
     plural: str | None = typer.Option(
         None, "--plural", help="Its plural (table and path) when English gets it wrong."
+    ),
+    events: bool = typer.Option(
+        False, "--events", help="Publish <name>.created/updated/deleted (needs a broker)."
     ),
     path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the files; write nothing."),
@@ -56,6 +61,7 @@ def resource(
             "owned": owned,
             "soft_delete": soft_delete,
             "plural": plural,
+            "events": events,
         }
     )
     addition = add_resource(project, spec, dry_run=dry_run)
