@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import typer
 
 app = typer.Typer(
-    name="add", help="Add a resource, a field, an action or an event consumer to the project.", no_args_is_help=True
+    name="add",
+    help="Add a resource, a field, an action or an event consumer to the project.",
+    no_args_is_help=True,
 )
 
 if TYPE_CHECKING:
