@@ -15,7 +15,12 @@ from backendkit.naming import (
     validate_service_name,
 )
 from backendkit.records import FrozenRecord
-from backendkit.reserved import RESOURCE_CLASS_SUFFIXES, TEMPLATE_IMPORTED_NAMES, TEMPLATE_TABLES
+from backendkit.reserved import (
+    EVENT_TABLES,
+    RESOURCE_CLASS_SUFFIXES,
+    TEMPLATE_IMPORTED_NAMES,
+    TEMPLATE_TABLES,
+)
 
 Database = Literal["sqlite", "postgres"]
 Auth = Literal["jwt", "none"]
@@ -209,10 +214,18 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
         if clashes:
             raise ValueError(f"resources share a table name: {', '.join(clashes)}")
         taken = TEMPLATE_TABLES.get(self.auth, frozenset())
+        if self.broker != "none":
+            taken |= EVENT_TABLES
         for resource in self.resources:
             if resource.names.plural in taken:
                 raise ValueError(
-                    f"resource {resource.name!r}: --auth {self.auth} has a table "
+                    f"resource {resource.name!r}: "
+                    + (
+                        "the events have"
+                        if resource.names.plural in EVENT_TABLES and self.broker != "none"
+                        else f"--auth {self.auth} has"
+                    )
+                    + " a table "
                     f"{resource.names.plural!r} of its own; name the resource differently"
                 )
             if resource.name == "user" and self.auth == "jwt":
