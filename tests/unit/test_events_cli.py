@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import run_cli
 
@@ -28,6 +29,10 @@ def test_new_with_a_broker_and_events(order: Path) -> None:
     assert 'row_events("order", OrderRead)' in (order / "app/order/repository.py").read_text()
     assert (order / "tests/order/test_order_events.py").is_file()
     assert "outbox_events" in (order / "migrations/versions/0000_initial.py").read_text()
+    compose = yaml.safe_load((order / "compose.yaml").read_text())
+    assert "rabbitmq-diagnostics" in compose["services"]["rabbitmq"]["healthcheck"]["test"]
+    assert compose["services"]["api"]["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+    assert compose["x-service"]["environment"]["BROKER_URL"].startswith("amqp://")
     assert run_cli("check", cwd=order).returncode == 0
 
 
