@@ -66,6 +66,7 @@ class Relay:
         self.poll_seconds = poll_seconds
         self.retention = retention
         self.published = 0
+        self.last_backlog = 0
         self._claim = _claim_statement(batch_size)
         self._wake = asyncio.Event()
 
@@ -96,7 +97,8 @@ class Relay:
         """How many events wait to be published."""
         async with self.database.read_engine.connect() as connection:
             query = sa.select(sa.func.count()).where(_outbox.c.published_at.is_(None))
-            return int(await connection.scalar(query) or 0)
+            self.last_backlog = int(await connection.scalar(query) or 0)
+        return self.last_backlog
 
     async def purge_published(self) -> int:
         """Delete events published longer ago than the retention; how many."""
@@ -111,13 +113,16 @@ class Relay:
         """Publish for ever: a full batch is followed at once by the next, otherwise the relay
         waits for a notification (PostgreSQL) or the poll interval."""
         listening = await self._listen()
-        last_purge = 0.0
+        last_purge = last_count = 0.0
         loop = asyncio.get_running_loop()
         try:
             while True:
                 try:
                     if await self.publish_pending() == self.batch_size:
                         continue
+                    if loop.time() - last_count > 5:
+                        last_count = loop.time()
+                        self.last_backlog = await self.backlog()
                     if loop.time() - last_purge > 60:
                         last_purge = loop.time()
                         await self.purge_published()
