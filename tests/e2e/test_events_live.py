@@ -131,7 +131,12 @@ def test_every_order_reserved_exactly_once_through_a_consumer_crash(
     server = asyncpg_url.rsplit("/", 1)[0]
     with _database(venv, asyncpg_url) as order_db, _database(venv, asyncpg_url) as stock_db:
         common = {"APP_ENV": "test", "LOG_LEVEL": "WARNING", "BROKER_URL": broker_url}
-        order_env = {**common, "DATABASE_URL": f"{server}/{order_db}", "APP_NAME": source}
+        order_env = {
+            **common,
+            "DATABASE_URL": f"{server}/{order_db}",
+            "APP_NAME": source,
+            "RATE_LIMIT_PER_MINUTE": "0",
+        }
         stock_env = {
             **common,
             "DATABASE_URL": f"{server}/{stock_db}",
