@@ -55,4 +55,4 @@ def test_a_service_with_events_passes_its_checks(
     on_postgres = check_tool(
         venv, project, *pytest_args, *EVENTS_TESTS, TEST_DATABASE_URL=asyncpg_url
     )
-    assert "9 passed" in on_postgres.stdout, on_postgres.stdout
+    assert " passed" in on_postgres.stdout and " skipped" not in on_postgres.stdout
