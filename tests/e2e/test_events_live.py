@@ -1,7 +1,9 @@
 """Two generated services on PostgreSQL and a real broker: ``order`` publishes order.created
 through its outbox; ``inventory`` consumes it and writes a reservation. 1,000 orders give
-exactly 1,000 reservations, none twice, none missing, though the consumer process is killed
-mid-stream (SIGKILL: deliveries in flight come again, and the inbox drops the repeats)."""
+exactly 1,000 reservations, none twice, none missing, though the broker goes away from the
+order service for three seconds mid-stream (cut through a TCP proxy: the events wait in the
+outbox) and the consumer process is killed mid-stream (SIGKILL: deliveries in flight come
+again, and the inbox drops the repeats)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from tests.conftest import require_service
 from tests.e2e.conftest import ProjectVenv, postgres_admin
 from tests.e2e.live_server import free_port, request
 from tests.e2e.projects import check_tool, project_env
+from tests.e2e.tcp_proxy import proxied
 from tests.e2e.venv import Venv
 
 pytestmark = pytest.mark.e2e
@@ -118,6 +121,11 @@ def _sql(database: str, query: str) -> str:
     return result.stdout.strip()
 
 
+def broker_proxy_down(cut_at: float) -> bool:
+    """Whether the cut has lasted its three seconds."""
+    return time.monotonic() - cut_at >= 3.0
+
+
 @pytest.mark.parametrize("broker", list(BROKERS))
 def test_every_order_reserved_exactly_once_through_a_consumer_crash(
     broker: str, project_venv: ProjectVenv, asyncpg_url: str, tmp_path: Path
@@ -129,10 +137,15 @@ def test_every_order_reserved_exactly_once_through_a_consumer_crash(
     venv = project_venv(order)
     assert project_venv(inventory) == venv
     server = asyncpg_url.rsplit("/", 1)[0]
-    with _database(venv, asyncpg_url) as order_db, _database(venv, asyncpg_url) as stock_db:
+    with (
+        _database(venv, asyncpg_url) as order_db,
+        _database(venv, asyncpg_url) as stock_db,
+        proxied("127.0.0.1", port) as broker_proxy,
+    ):
         common = {"APP_ENV": "test", "LOG_LEVEL": "WARNING", "BROKER_URL": broker_url}
         order_env = {
             **common,
+            "BROKER_URL": broker_url.replace(f":{port}", f":{broker_proxy.port}"),
             "DATABASE_URL": f"{server}/{order_db}",
             "APP_NAME": source,
             "RATE_LIMIT_PER_MINUTE": "0",
@@ -153,12 +166,22 @@ def test_every_order_reserved_exactly_once_through_a_consumer_crash(
         stock_process, _ = _start(venv, inventory, stock_env)
         try:
             time.sleep(1.0)  # the consumers subscribe in the background
+            cut_at = float("inf")
             for n in range(ORDERS):
+                if n == ORDERS // 4:
+                    broker_proxy.stop()
+                    cut_at = time.monotonic()
+                if n > ORDERS // 4 and broker_proxy_down(cut_at):
+                    broker_proxy.start()
+                    cut_at = float("inf")
                 if n == ORDERS // 2:
                     _stop(stock_process, kill=True)  # deliveries in flight are not acked
                     stock_process, _ = _start(venv, inventory, stock_env)
                 reply = request("POST", f"{order_base}/api/v1/orders", {"total": n})
                 assert reply.status == 201, reply.body
+            if cut_at != float("inf"):  # the orders went faster than the cut lasts
+                time.sleep(max(0.0, 3.0 - (time.monotonic() - cut_at)))
+                broker_proxy.start()
             deadline = time.monotonic() + 90
             counted = ""
             while time.monotonic() < deadline:
