@@ -18,7 +18,8 @@ from uuid import uuid4
 import pytest
 
 from tests.conftest import require_service
-from tests.e2e.conftest import ProjectVenv, postgres_admin
+from tests.e2e.conftest import postgres_admin
+from tests.e2e.events_venv import events_venv
 from tests.e2e.live_server import free_port, request
 from tests.e2e.projects import check_tool, project_env
 from tests.e2e.tcp_proxy import proxied
@@ -128,14 +129,14 @@ def broker_proxy_down(cut_at: float) -> bool:
 
 @pytest.mark.parametrize("broker", list(BROKERS))
 def test_every_order_reserved_exactly_once_through_a_consumer_crash(
-    broker: str, project_venv: ProjectVenv, asyncpg_url: str, tmp_path: Path
+    broker: str, asyncpg_url: str, tmp_path: Path
 ) -> None:
     broker_url, port = BROKERS[broker]
     require_service(broker, broker_url, port)
     source = f"order-{uuid4().hex[:8]}"  # events of earlier runs in the broker are not ours
     order, inventory = _services(tmp_path, broker, source)
-    venv = project_venv(order)
-    assert project_venv(inventory) == venv
+    venv = events_venv(order)
+    assert events_venv(inventory) == venv
     server = asyncpg_url.rsplit("/", 1)[0]
     with (
         _database(venv, asyncpg_url) as order_db,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ProjectVenv
+from tests.e2e.events_venv import events_venv
 from tests.e2e.projects import check_tool
 
 pytestmark = pytest.mark.e2e
@@ -39,10 +39,10 @@ def _generate(broker: str, parent: Path) -> Path:
 
 @pytest.mark.parametrize("broker", ["rabbitmq", "nats", "redis"])
 def test_a_service_with_events_passes_its_checks(
-    broker: str, project_venv: ProjectVenv, asyncpg_url: str, tmp_path: Path
+    broker: str, asyncpg_url: str, tmp_path: Path
 ) -> None:
     project = _generate(broker, tmp_path)
-    venv = project_venv(project)
+    venv = events_venv(project)
     check_tool(venv, project, "-m", "ruff", "check", "--no-cache", ".")
     check_tool(venv, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
     check_tool(venv, project, "-m", "mypy", "--cache-dir", str(venv.mypy_cache))
