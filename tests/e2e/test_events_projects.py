@@ -1,6 +1,6 @@
 """Services with a message broker (--broker rabbitmq|nats|redis) and a resource with events
 pass their own checks: lint, types, and their events tests on SQLite and PostgreSQL (the
-in-memory broker); the whole suite once, with RabbitMQ."""
+in-memory broker); the resource's whole suite, readiness and metrics once, with RabbitMQ."""
 
 from __future__ import annotations
 
@@ -47,9 +47,11 @@ def test_a_service_with_events_passes_its_checks(
     check_tool(venv, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
     check_tool(venv, project, "-m", "mypy", "--cache-dir", str(venv.mypy_cache))
     pytest_args = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    # The whole suite once (the outbox hooks every write of the resource); the events
-    # tests with each broker's in-memory test broker, on both databases.
-    selected = [] if broker == "rabbitmq" else list(EVENTS_TESTS)
+    # The resource's whole suite and the readiness and metrics tests once (the outbox hooks
+    # every write of the resource, /ready probes the broker); the events tests with each
+    # broker's in-memory test broker, on both databases.
+    around = ["tests/order", "tests/core/test_health.py", "tests/core/test_metrics.py"]
+    selected = [*EVENTS_TESTS, *around] if broker == "rabbitmq" else list(EVENTS_TESTS)
     result = check_tool(venv, project, *pytest_args, *selected)
     assert " passed" in result.stdout and " failed" not in result.stdout
     on_postgres = check_tool(
