@@ -91,6 +91,16 @@ CASES: dict[str, dict[str, object]] = {
             {"name": "wish", "fields": "title:str", "owned": True},
         ],
     },
+    # Events through RabbitMQ: one resource publishes its changes, one does not.
+    "order-events": {
+        "name": "order",
+        "auth": "none",
+        "broker": "rabbitmq",
+        "resources": [
+            {"name": "order", "fields": "total:decimal(10,2)", "events": True},
+            {"name": "note", "fields": "body:text"},
+        ],
+    },
     # An action with a body on an owned resource (JWT), added to an existing project.
     "refund-add-action": {
         "name": "shop",

@@ -45,6 +45,7 @@ def plan_action(project: Project, resource: str, verb: str, body: list[str]) -> 
             "fields": [f.to_token() for f in current.fields],
             "owned": current.owned,
             "soft_delete": current.soft_delete,
+            "events": current.events,
             "actions": [
                 *({"name": a.name, "body": a.body_tokens()} for a in current.actions),
                 {"name": verb, "body": [f.to_token() for f in fields]},

@@ -15,11 +15,17 @@ from backendkit.naming import (
     validate_service_name,
 )
 from backendkit.records import FrozenRecord
-from backendkit.reserved import RESOURCE_CLASS_SUFFIXES, TEMPLATE_IMPORTED_NAMES, TEMPLATE_TABLES
+from backendkit.reserved import (
+    EVENT_TABLES,
+    RESOURCE_CLASS_SUFFIXES,
+    TEMPLATE_IMPORTED_NAMES,
+    TEMPLATE_TABLES,
+)
 
 Database = Literal["sqlite", "postgres"]
 Auth = Literal["jwt", "none"]
 Cache = Literal["redis", "none"]
+Broker = Literal["none", "rabbitmq", "nats", "redis"]
 DeployTarget = Literal["docker", "k8s"]
 CI = Literal["github", "none"]
 ApiStyle = Literal["rest", "graphql"]
@@ -33,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "db": "sqlite",
     "auth": "jwt",
     "cache": "none",
+    "broker": "none",
     "deploy": ("docker", "k8s"),
     "ci": "github",
     "api": ("rest",),
@@ -57,6 +64,8 @@ class ResourceSpec(FrozenRecord, frozen=True, kw_only=True):
     owned: bool = False
     soft_delete: bool = False
     actions: tuple[ActionSpec, ...] = ()
+    # Creating, updating and deleting one publishes <name>.created/updated/deleted (outbox).
+    events: bool = False
     # Its plural (table and path) when the English one is not what the user wants.
     plural: str | None = None
 
@@ -148,6 +157,7 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
     db: Database = DEFAULTS["db"]
     auth: Auth = DEFAULTS["auth"]
     cache: Cache = DEFAULTS["cache"]
+    broker: Broker = DEFAULTS["broker"]
     deploy: tuple[DeployTarget, ...] = DEFAULTS["deploy"]
     ci: CI = DEFAULTS["ci"]
     api: tuple[ApiStyle, ...] = DEFAULTS["api"]
@@ -204,10 +214,18 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
         if clashes:
             raise ValueError(f"resources share a table name: {', '.join(clashes)}")
         taken = TEMPLATE_TABLES.get(self.auth, frozenset())
+        if self.broker != "none":
+            taken |= EVENT_TABLES
         for resource in self.resources:
             if resource.names.plural in taken:
                 raise ValueError(
-                    f"resource {resource.name!r}: --auth {self.auth} has a table "
+                    f"resource {resource.name!r}: "
+                    + (
+                        "the events have"
+                        if resource.names.plural in EVENT_TABLES and self.broker != "none"
+                        else f"--auth {self.auth} has"
+                    )
+                    + " a table "
                     f"{resource.names.plural!r} of its own; name the resource differently"
                 )
             if resource.name == "user" and self.auth == "jwt":
@@ -236,6 +254,7 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
                 raise ValueError(
                     f"resource {resource.name!r} is --owned: owned resources need --auth jwt"
                 )
+        _events_have_a_broker(self)
         _refs_point_backwards(self.resources)
         _actions_clear_of_nested_routes(self.resources)
         account = next((r for r in self.resources if r.name == "user"), None)
@@ -249,8 +268,9 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
     def answers(self) -> dict[str, Any]:
         """The template answers: every choice except the resources.
 
-        ``api`` is recorded only when it is not REST alone, so the state files of REST
-        projects read as they did before the choice existed.
+        ``api`` is recorded only when it is not REST alone, and ``broker`` only when there
+        is one, so the state files of projects without them read as they did before the
+        choices existed.
         """
         answers: dict[str, Any] = {
             "name": self.name,
@@ -262,6 +282,8 @@ class ServiceConfig(FrozenRecord, frozen=True, kw_only=True):
         }
         if self.api != DEFAULTS["api"]:
             answers["api"] = list(self.api)
+        if self.broker != DEFAULTS["broker"]:
+            answers["broker"] = self.broker
         return answers
 
     @property
@@ -302,6 +324,22 @@ def _check_auth_user(resource: ResourceSpec) -> None:
             f"resource 'user' is the sign-in account with --auth jwt and needs {USER_FIELDS!r}; "
             f"missing or different: {', '.join(missing)}"
         )
+
+
+def _events_have_a_broker(config: ServiceConfig) -> None:
+    """Resources with events need a broker, and the sign-in account publishes none."""
+    for resource in config.resources:
+        if not resource.events:
+            continue
+        if config.broker == "none":
+            raise ValueError(
+                f"resource {resource.name!r} has events: choose a broker first "
+                "(--broker rabbitmq|nats|redis, or update --set broker=...)"
+            )
+        if resource.name == "user" and config.auth == "jwt":
+            raise ValueError(
+                "resource 'user' is the sign-in account with --auth jwt: it publishes no events"
+            )
 
 
 def _refs_point_backwards(resources: tuple[ResourceSpec, ...]) -> None:

@@ -60,9 +60,21 @@ def dns_name(service: str) -> str:
     return service.replace("_", "-")
 
 
+# The message brokers' client ports, and BROKER_URL's placeholder in the Secret template.
+BROKER_PORTS = {"rabbitmq": 5672, "nats": 4222}
+BROKER_SECRET_URLS = {
+    "rabbitmq": "amqp://USER:PASSWORD@HOST:5672/",
+    "nats": "nats://USER:PASSWORD@HOST:4222",
+    "redis": f"redis://HOST:{REDIS_PORT}/0",
+}
+
+
 def deploy_context(config: ServiceConfig) -> dict[str, Any]:
     """The shared deploy values, as template variables."""
     name = dns_name(config.name)
+    broker_secret = (
+        {"BROKER_URL": BROKER_SECRET_URLS[config.broker]} if config.broker != "none" else {}
+    )
     return {
         "dns_name": name,
         "image_name": name,
@@ -78,6 +90,7 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
         "postgres_user": POSTGRES_USER,
         "postgres_db": POSTGRES_DB,
         "redis_port": REDIS_PORT,
+        "broker_port": BROKER_PORTS.get(config.broker),
         "public_host": f"{name}.example.com",
         "app_uid": APP_UID,
         "default_workers": DEFAULT_WORKERS,
@@ -98,5 +111,6 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
             ENV.redis_url: f"redis://HOST:{REDIS_PORT}/0",
             # Prometheus sends it as a bearer token: production serves /metrics only with it.
             ENV.metrics_token: "change-me",
+            **broker_secret,
         },
     }

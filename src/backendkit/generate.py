@@ -161,6 +161,7 @@ def build_state(
                 owned=r.owned,
                 soft_delete=r.soft_delete,
                 plural=r.plural,
+                events=r.events,
                 migration=Migration(
                     revision=migrations[r.name][0],
                     down_revision=migrations[r.name][1],

@@ -42,7 +42,7 @@ class Project:
             **self.state.answers,
             "resources": [
                 {"name": r.name, "fields": r.fields, "owned": r.owned,
-                 "soft_delete": r.soft_delete, "plural": r.plural,
+                 "soft_delete": r.soft_delete, "plural": r.plural, "events": r.events,
                  "actions": [{"name": a.name, "body": a.body} for a in r.actions]}
                 for r in self.state.resources
             ],
@@ -82,7 +82,7 @@ class Project:
         return {
             r.name: build_resource(
                 {"name": r.name, "fields": r.migration.fields, "owned": r.owned,
-                 "soft_delete": r.soft_delete, "plural": r.plural,
+                 "soft_delete": r.soft_delete, "plural": r.plural, "events": r.events,
                  "actions": [{"name": a.name, "body": a.body} for a in r.actions]}
             )
             for r in self.state.resources

@@ -15,6 +15,7 @@ RESERVED_MODULE_NAMES = frozenset(
         "alembic", "config", "settings", "database", "models", "schemas", "typing", "datetime",
         "decimal", "uuid", "enum", "json", "sqlalchemy", "fastapi", "pydantic", "logging",
         "main", "conftest", "cache", "accounts", "factories", "routing", "errors", "pagination",
+        "events", "consumers", "faststream",
     }
 )  # fmt: skip
 
@@ -32,6 +33,8 @@ RESERVED_TABLE_NAMES = frozenset(
 
 # Tables the template itself defines, by the auth choice that brings them.
 TEMPLATE_TABLES: dict[str, frozenset[str]] = {"jwt": frozenset({"refresh_tokens"})}
+# Tables a message broker brings (app/events/models.py).
+EVENT_TABLES = frozenset({"outbox_events", "inbox_events", "dead_letters"})
 
 # The classes a resource's modules define: <Resource><suffix>.
 RESOURCE_CLASS_SUFFIXES = (
@@ -48,6 +51,7 @@ TEMPLATE_IMPORTED_NAMES = frozenset(
         "Database", "DateTimeInUTC", "Decimal", "DecimalScale", "EmailStr", "Entity", "Envelope",
         "FakeRedis", "FastAPI", "Field", "HttpUrlStr", "Int32", "Int64", "IsoDate", "JsonObject",
         "JsonVariant", "ListEnvelope", "ListQuery", "Literal", "Mapped", "Mapping", "NewPassword",
+        "OutboxEvent",
         "NotFoundError", "OwnerScope", "OwnerScopeDep", "Pagination", "PlainStr", "QueryInt32",
         "QueryInt64", "Repository", "SessionDep", "SoftDeletable", "StoredJson", "StrictBool",
         "StrictFloat", "UTCDateTime", "sort_field",

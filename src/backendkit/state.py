@@ -63,6 +63,8 @@ class ResourceRecord(Record, kw_only=True):
     soft_delete: bool = False
     plural: str | None = None
     migration: Migration
+    # Recorded only when true: state files of resources without events read as before.
+    events: bool = False
     # Absent from state files written before actions existed, and when there are none.
     actions: list[ActionRecord] = msgspec.field(default_factory=list)
 
@@ -112,6 +114,8 @@ class ProjectState(Record, kw_only=True):
                 del resource["actions"]
             if resource.get("plural") is None:  # recorded only when declared
                 resource.pop("plural", None)
+            if not resource.get("events"):
+                resource.pop("events", None)
         body = yaml.dump(
             data, Dumper=YAML_DUMPER, sort_keys=False, default_flow_style=None, width=100
         )

@@ -58,18 +58,33 @@ def generate(parent: Path, name: str, **answers: object) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("auth", "api"),
-    [("jwt", "rest"), ("none", "rest"), ("jwt", "rest,graphql"), ("none", "rest,graphql")],
+    ("auth", "api", "broker"),
+    [
+        ("jwt", "rest", "none"),
+        ("none", "rest", "none"),
+        ("jwt", "rest,graphql", "none"),
+        ("none", "rest,graphql", "none"),
+        ("jwt", "rest", "rabbitmq"),
+        ("none", "rest,graphql", "nats"),
+        ("none", "rest", "redis"),
+    ],
 )
-def test_rendered_lock_is_what_uv_lock_writes(tmp_path: Path, auth: str, api: str) -> None:
+def test_rendered_lock_is_what_uv_lock_writes(
+    tmp_path: Path, auth: str, api: str, broker: str
+) -> None:
     """--check fails unless the lock is exactly current for pyproject.toml; no network."""
-    project = generate(tmp_path, "shelf_keeper", auth=auth, api=api.split(","), cache="redis")
+    project = generate(
+        tmp_path, "shelf_keeper", auth=auth, api=api.split(","), cache="redis", broker=broker
+    )
     run([uv(), "lock", "--check", "--offline"], project)
     locked = tomllib.loads((project / "uv.lock").read_text())
     names = {package["name"] for package in locked["package"]}
     assert "shelf-keeper" in names
     assert ("pyjwt" in names) == (auth == "jwt")
     assert ("strawberry-graphql" in names) == ("graphql" in api)
+    assert ("faststream" in names) == (broker != "none")
+    assert ("aio-pika" in names) == (broker == "rabbitmq")
+    assert ("nats-py" in names) == (broker == "nats")
     for package in locked["package"]:
         if package["name"] != "shelf-keeper":
             wheels = package.get("wheels", [])

@@ -45,10 +45,14 @@ def template_lock_pins() -> list[str]:
 
     template = Path(__file__).resolve().parents[2] / "templates/fastapi/project/uv.lock.jinja"
     env = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    widest = {"auth": "jwt", "api": ("rest", "graphql"), "project_name": "-"}
-    rendered = env.from_string(template.read_text()).render(**widest)
-    packages = tomllib.loads(rendered)["package"]
-    return sorted(f"{p['name']}=={p['version']}" for p in packages if p["name"] != "-")
+    lock = env.from_string(template.read_text())
+    pins: set[str] = set()
+    # The broker answers exclude one another: the widest set is their union.
+    for broker in ("rabbitmq", "nats", "redis"):
+        widest = {"auth": "jwt", "api": ("rest", "graphql"), "broker": broker, "project_name": "-"}
+        packages = tomllib.loads(lock.render(**widest))["package"]
+        pins.update(f"{p['name']}=={p['version']}" for p in packages if p["name"] != "-")
+    return sorted(pins)
 
 
 def environment_key(requirements: list[str]) -> str:

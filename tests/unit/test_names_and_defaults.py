@@ -22,6 +22,7 @@ from backendkit.naming import (
 )
 from backendkit.reserved import (
     CLASS_BODY_NAMES,
+    EVENT_TABLES,
     PYDANTIC_ATTRIBUTES,
     RESERVED_MODULE_NAMES,
     TEMPLATE_IMPORTED_NAMES,
@@ -273,7 +274,7 @@ def test_reserved_lists_hold_what_the_templates_use() -> None:
     # users is the sign-in account itself: a `user` resource with --auth jwt is that table.
     # A double underscore (the generated tests' own tables) is no resource's table name.
     tables = {t for t in tables if "__" not in t}
-    assert tables - {"users"} <= TEMPLATE_TABLES["jwt"]
+    assert tables - {"users"} <= TEMPLATE_TABLES["jwt"] | EVENT_TABLES
 
 
 def test_every_module_beside_the_resource_packages_is_a_reserved_resource_name() -> None:

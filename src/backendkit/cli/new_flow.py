@@ -18,6 +18,7 @@ _CHOICES = {
     "db": ["sqlite", "postgres"],
     "auth": ["jwt", "none"],
     "cache": ["redis", "none"],
+    "broker": ["none", "rabbitmq", "nats", "redis"],
     "deploy": ["docker,k8s", "docker", "none"],
     "ci": ["github", "none"],
 }
@@ -29,6 +30,7 @@ def run_new(
     crud: bool,
     field_tokens: list[str],
     plural: str | None = None,
+    events: bool = False,
     fields: str | None,
     flags: dict[str, Any],
     config_file: Path | None,
@@ -49,10 +51,14 @@ def run_new(
         raise UsageError("fields need a resource: add --crud (or use 'backendkit add resource')")
     if plural is not None and not crud:
         raise UsageError("--plural names the --crud resource's plural: add --crud")
+    if events and not crud:
+        raise UsageError("--events is a setting of the --crud resource: add --crud")
     if crud:
         first = _first_resource(name, tokens)
         if plural is not None:
             first["plural"] = plural
+        if events:
+            first["events"] = True
         values["resources"] = [first, *values.get("resources", [])]
     for key in prompt_for:
         if key not in values:
@@ -72,6 +78,7 @@ _LABELS = {
     "db": "Database",
     "auth": "Authentication",
     "cache": "Cache",
+    "broker": "Message broker",
     "deploy": "Deploy files",
     "ci": "CI workflow",
 }

@@ -13,7 +13,7 @@ from backendkit.errors import UsageError
 from backendkit.update_plan import Action, PlannedFile, UpdatePlan
 
 JSON_SCHEMA_ID = "backendkit.update/1"
-SETTABLE = ("db", "cache", "deploy", "ci", "api")
+SETTABLE = ("db", "cache", "broker", "deploy", "ci", "api")
 # Auth decides the users table and the migrations that made it, which a database may already
 # have applied: it is chosen once, with ``backendkit new --auth``.
 FIXED_AT_NEW = {"auth": "chosen once with backendkit new --auth (it shapes applied migrations)"}

@@ -17,6 +17,12 @@ from backendkit.deploy import deploy_context
 
 SERVICE_PORT = 8000
 INITIAL_REVISION = "0000_initial"
+# BROKER_URL's development default per broker answer (the local broker's usual address).
+BROKER_DEFAULT_URLS = {
+    "rabbitmq": "amqp://guest:guest@localhost:5672/",
+    "nats": "nats://localhost:4222",
+    "redis": "redis://localhost:6379/0",
+}
 
 __all__ = ["INITIAL_REVISION", "SERVICE_PORT", "FieldView", "ResourceView", "service_context"]
 
@@ -38,6 +44,8 @@ def service_context(
     return {
         **config.answers(),
         "api": list(config.api),
+        "broker": config.broker,
+        "broker_default_url": BROKER_DEFAULT_URLS.get(config.broker, ""),
         "project_name": config.name,
         "project_slug": slug,
         "project_title": config.name.replace("-", " ").replace("_", " ").title(),

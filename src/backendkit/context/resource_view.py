@@ -57,6 +57,11 @@ class ResourceView:
     def soft_delete(self) -> bool:
         return self.spec.soft_delete
 
+    @property
+    def events(self) -> bool:
+        """Whether its writes publish <name>.created/updated/deleted through the outbox."""
+        return self.spec.events
+
     @cached_property
     def fields(self) -> list[FieldView]:
         plurals = dict(self.declared_plurals)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.config import Settings
 from app.core.database import Database, DatabaseDep
 from app.core.shared_store import SharedStore
 from app.core.types import utcnow
@@ -111,13 +112,13 @@ async def ready(request: Request, database: DatabaseDep) -> HealthResponse:
     cached: tuple[float, dict[str, Check]] | None = getattr(request.app.state, "readiness", None)
     if cached is not None and time.monotonic() - cached[0] < settings.ready_cache_seconds:
         return _report(cached[1])
-    checks = await _probe(request, database, settings.ready_requires_redis)
+    checks = await _probe(request, database, settings)
     request.app.state.readiness = (time.monotonic(), checks)
     return _report(checks)
 
 
-async def _probe(request: Request, database: Database, requires_redis: bool) -> dict[str, Check]:
-    redis_down: Status = "fail" if requires_redis else "warn"
+async def _probe(request: Request, database: Database, settings: Settings) -> dict[str, Check]:
+    redis_down: Status = "fail" if settings.ready_requires_redis else "warn"
     probes = {"database:connectivity": _timed("datastore", database.ping())}
     store: SharedStore = request.app.state.shared_store
     if store.client is not None:

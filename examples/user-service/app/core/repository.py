@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, ClassVar, Generic, TypeVar
@@ -22,6 +22,9 @@ from app.core.schemas import CursorPagination, ErrorDetail, Pagination
 from app.core.types import utcnow
 
 ModelT = TypeVar("ModelT", bound=Entity)
+# Called with a write's own connection, "created", "updated" or "deleted", and the row as
+# stored: what it writes commits or rolls back with the change (the events outbox).
+RowEvents = Callable[[AsyncConnection, str, Mapping[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -112,23 +115,41 @@ def _update_statement(model: type[Entity], owner_column: str | None) -> sa.Execu
 
 
 @cache
-def _delete_statement(model: type[Entity], owner_column: str | None) -> sa.Executable:
+def _delete_statement(
+    model: type[Entity], owner_column: str | None, whole_row: bool = False
+) -> sa.Executable:
     """DELETE the visible row with the ``_row_id`` parameter (soft-deletable tables: set its
-    ``deleted_at`` from the execution's values), returning its id."""
+    ``deleted_at`` from the execution's values), returning its id (WHOLE_ROW: every column)."""
     table = _table(model)
     conditions = _row_conditions(model, owner_column)
+    returned = table.c if whole_row else [table.c.id]
     if issubclass(model, SoftDeletable):
-        return sa.update(table).where(*conditions).returning(table.c.id)
-    return sa.delete(table).where(*conditions).returning(table.c.id)
+        return sa.update(table).where(*conditions).returning(*returned)
+    return sa.delete(table).where(*conditions).returning(*returned)
 
 
 async def _write_one(
-    database: Database, statement: sa.Executable, parameters: Mapping[str, Any]
+    database: Database,
+    statement: sa.Executable,
+    parameters: Mapping[str, Any],
+    events: RowEvents | None = None,
+    action: str = "",
 ) -> dict[str, Any] | None:
-    """Run one write STATEMENT on an autocommit connection; the row it returns, or None."""
-    async with database.read_engine.connect() as connection:
+    """Run one write STATEMENT on an autocommit connection; the row it returns, or None.
+
+    With EVENTS, the statement and what EVENTS writes for ACTION share one transaction.
+    """
+    if events is None:
+        async with database.read_engine.connect() as connection:
+            row = (await connection.execute(statement, parameters)).first()
+        return None if row is None else row._asdict()
+    async with database.engine.begin() as connection:
         row = (await connection.execute(statement, parameters)).first()
-    return None if row is None else row._asdict()
+        if row is None:
+            return None
+        values = row._asdict()
+        await events(connection, action, values)
+    return values
 
 
 async def require_parent(parents: Repository[Any], values: Mapping[str, Any], column: str) -> None:
@@ -272,6 +293,9 @@ class Repository(Generic[ModelT]):
     owner_column: ClassVar[str | None] = None
     # Offset pages count matching rows up to this many; past it ``total`` is a lower bound.
     count_limit: ClassVar[int] = COUNT_LIMIT
+    # Set for resources with events: insert_row, update_row and delete_row call it in the
+    # write's transaction.
+    events: ClassVar[RowEvents | None] = None
 
     def __init__(self, session: AsyncSession, scope: OwnerScope | None = None) -> None:
         self.session = session
@@ -502,7 +526,8 @@ class Repository(Generic[ModelT]):
         than the statement. Writes that must succeed or fail together belong in a session
         (``add``, ``update``, ``delete`` and a commit), as the actions do.
         """
-        row = await _write_one(database, _insert_statement(cls.model), values)
+        statement = _insert_statement(cls.model)
+        row = await _write_one(database, statement, values, cls.events, "created")
         assert row is not None  # INSERT ... RETURNING returns the row it inserted
         return row
 
@@ -523,7 +548,9 @@ class Repository(Generic[ModelT]):
             return await cls.read(database, id, scope)
         column, parameters = cls._row_parameters(id, scope)
         statement = _update_statement(cls.model, column)
-        return await _write_one(database, statement, {**values, **parameters})
+        return await _write_one(
+            database, statement, {**values, **parameters}, cls.events, "updated"
+        )
 
     @classmethod
     async def delete_row(
@@ -541,8 +568,9 @@ class Repository(Generic[ModelT]):
         column, parameters = cls._row_parameters(id, scope)
         if issubclass(cls.model, SoftDeletable):
             parameters["deleted_at"] = utcnow()
-        statement = _delete_statement(cls.model, column)
-        return await _write_one(database, statement, parameters) is not None
+        statement = _delete_statement(cls.model, column, cls.events is not None)
+        row = await _write_one(database, statement, parameters, cls.events, "deleted")
+        return row is not None
 
     async def add(self, row: ModelT) -> ModelT:
         """Insert ROW (flushed, so database errors surface here)."""

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import typer
 
 app = typer.Typer(
-    name="add", help="Add a resource, a field or an action to the project.", no_args_is_help=True
+    name="add",
+    help="Add a resource, a field, an action or an event consumer to the project.",
+    no_args_is_help=True,
 )
 
 if TYPE_CHECKING:
@@ -24,6 +26,8 @@ Examples:
   backendkit add resource status_update body:text --soft-delete --dry-run
 
   backendkit add resource review "product:ref(product)" rating:int --soft-delete
+
+  backendkit add resource order total:decimal(10,2) --events   # order.created/updated/deleted
 """
 
 
@@ -36,6 +40,9 @@ def resource(
     soft_delete: bool = typer.Option(False, "--soft-delete", help="DELETE sets deleted_at."),
     plural: str | None = typer.Option(
         None, "--plural", help="Its plural (table and path) when English gets it wrong."
+    ),
+    events: bool = typer.Option(
+        False, "--events", help="Publish <name>.created/updated/deleted (needs a broker)."
     ),
     path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the files; write nothing."),
@@ -56,6 +63,7 @@ def resource(
             "owned": owned,
             "soft_delete": soft_delete,
             "plural": plural,
+            "events": events,
         }
     )
     addition = add_resource(project, spec, dry_run=dry_run)
@@ -181,3 +189,34 @@ def action(
     backup = None if dry_run else apply_update(planned.plan)
     print_action(planned, dry_run=dry_run, backup=backup)
     raise typer.Exit(1 if planned.plan.conflicts else 0)
+
+
+CONSUMER_EPILOG = """\
+Examples:
+
+  backendkit add consumer order.created --from order-service
+
+  backendkit add consumer order.paid --dry-run
+"""
+
+
+@app.command("consumer", epilog=CONSUMER_EPILOG)
+def consumer(
+    event_type: str = typer.Argument(..., help="The event type to handle, e.g. order.created."),
+    source: str | None = typer.Option(
+        None, "--from", help="Only events from this service (CloudEvents source)."
+    ),
+    path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the files; write nothing."),
+) -> None:
+    """Add an event handler (app/consumers/): yours to fill in, subscribed at start-up."""
+    from backendkit.add_consumer import add_consumer
+    from backendkit.cli.output import console
+    from backendkit.project import Project
+
+    addition = add_consumer(Project.find(path), event_type, source, dry_run=dry_run)
+    out = console()
+    for file in sorted(addition.files):
+        out.print(f"  {'would add' if dry_run else 'added'} {file}", markup=False)
+    if not dry_run:
+        out.print(f"next: fill in handle() of {sorted(addition.files)[-1]}", markup=False)

@@ -21,6 +21,8 @@ Examples:
 
   backendkit new shop --api rest,graphql          # GraphQL at /graphql beside REST
 
+  backendkit new order --crud --broker rabbitmq   # events through RabbitMQ (outbox, relay)
+
   backendkit new billing --template git@github.com:acme/service-template.git@v2.1.0 \\
       --data project_name=billing             # any Copier template (docs/templates.md)
 """
@@ -40,12 +42,18 @@ def new(
     plural: str | None = typer.Option(
         None, "--plural", help="The --crud resource's plural (table, path), e.g. criteria."
     ),
+    events: bool = typer.Option(
+        False, "--events", help="The --crud resource publishes its changes (needs --broker)."
+    ),
     fields: str | None = typer.Option(
         None, "--fields", help='Fields in one string: "title:str(80) done:bool=false".'
     ),
     db: str | None = typer.Option(None, help="Database: sqlite (embedded) or postgres."),
     auth: str | None = typer.Option(None, help="Authentication: jwt or none."),
     cache: str | None = typer.Option(None, help="Cache: redis or none."),
+    broker: str | None = typer.Option(
+        None, help="Message broker for events: none, rabbitmq, nats or redis."
+    ),
     deploy: str | None = typer.Option(None, help="Deploy files: docker,k8s | docker | none."),
     ci: str | None = typer.Option(None, help="CI workflow: github or none."),
     api: str | None = typer.Option(
@@ -96,10 +104,12 @@ def new(
 
     values: dict[str, Any] = {"db": db, "auth": auth, "cache": cache, "deploy": deploy, "ci": ci}
     values["api"] = api
+    values["broker"] = broker
     run_new(
         name=name,
         crud=crud,
         plural=plural,
+        events=events,
         field_tokens=list(field_tokens or []),
         fields=fields,
         flags={k: v for k, v in values.items() if v is not None},

@@ -24,7 +24,10 @@ Examples:
 @app.command(epilog=EPILOG)
 def update(
     settings: list[str] = typer.Option(
-        None, "--set", metavar="KEY=VALUE", help="Change an answer (db, cache, deploy, ci, api)."
+        None,
+        "--set",
+        metavar="KEY=VALUE",
+        help="Change an answer (db, cache, broker, deploy, ci, api).",
     ),
     path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan and diffs only."),

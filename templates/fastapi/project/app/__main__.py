@@ -1,7 +1,7 @@
 """``python -m app``: run the development server (on a migrated database).
 
 ``python -m app COMMAND ...`` runs one of the service's commands instead (``create-admin``
-with JWT auth).
+with JWT auth; ``relay``, ``worker`` and ``events`` with a message broker).
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ from alembic.config import Config
 from app.core.config import get_settings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
-# Command name -> the module whose main(argv) -> exit status runs it.
-COMMANDS = {"create-admin": "app.auth.create_admin"}
+# Command name -> the module whose main(argv) -> exit status runs it ("module:function" when
+# the function has another name).
+COMMANDS = {
+    "create-admin": "app.auth.create_admin",
+    "relay": "app.events.commands:relay_main",
+    "worker": "app.events.commands:worker_main",
+    "events": "app.events.commands:events_main",
+}
 
 
 def migrate_in_development() -> None:
@@ -39,13 +45,13 @@ def _exists(module_name: str) -> bool:
 
 def run_command(argv: list[str]) -> int:
     """Run the command ARGV names; its exit status (2 for an unknown one)."""
-    module_name = COMMANDS.get(argv[0])
-    if module_name is None or not _exists(module_name):
-        available = ", ".join(n for n, m in COMMANDS.items() if _exists(m))
+    module_name, _, function = COMMANDS.get(argv[0], "").partition(":")
+    if not module_name or not _exists(module_name):
+        available = ", ".join(n for n, m in COMMANDS.items() if _exists(m.partition(":")[0]))
         print(f"unknown command {argv[0]!r} (commands: {available or 'none'})", file=sys.stderr)
         return 2
     migrate_in_development()
-    status: int = importlib.import_module(module_name).main(argv[1:])
+    status: int = getattr(importlib.import_module(module_name), function or "main")(argv[1:])
     return status
 
 

@@ -1,0 +1,64 @@
+"""Add an event handler to a project with a broker: a module of app/consumers/ that is the
+user's from the start (written once, never recorded, never changed by backendkit)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from backendkit.errors import UsageError
+from backendkit.project import Project
+from backendkit.templates import get_template
+
+EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+SOURCE = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
+PACKAGE = "app/consumers"
+
+
+@dataclass(frozen=True)
+class ConsumerAddition:
+    """The files a new handler brings (relative paths and their text)."""
+
+    files: dict[str, str]
+
+
+def add_consumer(
+    project: Project, event_type: str, source: str | None, *, dry_run: bool = False
+) -> ConsumerAddition:
+    """Write the handler module of EVENT_TYPE (from SOURCE, or any) into PROJECT."""
+    if not EVENT_TYPE.match(event_type):
+        raise UsageError(
+            f"event type {event_type!r}: expected dotted lowercase words, e.g. order.created"
+        )
+    if source is not None and not SOURCE.match(source):
+        raise UsageError(f"--from {source!r}: expected a service name, e.g. order-service")
+    if project.state.answers.get("broker", "none") == "none":
+        raise UsageError(
+            "this project has no message broker: run 'backendkit update --set broker=rabbitmq' "
+            "(or nats, redis) first"
+        )
+    module = event_type.replace(".", "_")
+    path = f"{PACKAGE}/{module}.py"
+    if (project.root / path).exists():
+        raise UsageError(f"refusing to overwrite {path}: a handler of {event_type} exists")
+    folder = Path(get_template(project.state.template.name).root) / "consumer"
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    handler = environment.get_template("handler.py.jinja").render(
+        event_type=event_type, source=source
+    )
+    files = {path: handler}
+    if not (project.root / PACKAGE / "__init__.py").exists():
+        files[f"{PACKAGE}/__init__.py"] = (folder / "package_init.py").read_text()
+    if not dry_run:
+        for relative, text in files.items():
+            target = project.root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+    return ConsumerAddition(files)

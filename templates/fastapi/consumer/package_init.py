@@ -1,0 +1,1 @@
+"""Event handlers: one module per event type this service consumes (backendkit add consumer)."""

@@ -1,0 +1,70 @@
+"""The transactional outbox: an event row written on the connection of the change itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.core.repository import RowEvents
+from app.core.request_id import current_request_id
+from app.events.envelope import CloudEvent
+from app.events.models import OutboxEvent
+
+# PostgreSQL wakes the relays through this channel when an outbox write commits.
+NOTIFY_CHANNEL = "outbox_events"
+_INSERT = sa.insert(OutboxEvent)
+_NOTIFY = sa.text(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
+
+
+class _Source:
+    name = "app"
+
+
+_source = _Source()
+
+
+def use_source(name: str) -> None:
+    """Name this service in the events it publishes (CloudEvents ``source``)."""
+    _source.name = name
+
+
+async def add_to_outbox(connection: AsyncConnection, event: CloudEvent, aggregate: str) -> None:
+    """Write EVENT to the outbox on CONNECTION: it is published once that transaction commits,
+    and never when it rolls back."""
+    values = {
+        "event_id": event.id,
+        "aggregate": aggregate,
+        "type": event.type,
+        "envelope": event.to_json(),
+    }
+    await connection.execute(_INSERT, values)
+    if connection.dialect.name == "postgresql":
+        # Delivered at commit, not before; several in one transaction are delivered once.
+        await connection.execute(_NOTIFY)
+
+
+def new_event(type: str, data: Mapping[str, Any], *, subject: str | None = None) -> CloudEvent:
+    """An event of this service, carrying the current request's id as its correlation id."""
+    return CloudEvent(
+        source=_source.name,
+        type=type,
+        subject=subject,
+        data=dict(data),
+        correlationid=current_request_id() or None,
+    )
+
+
+def row_events(resource: str, public: type[BaseModel]) -> RowEvents:
+    """What a repository calls on each write of a RESOURCE row: ``<resource>.<action>`` with
+    the row's public representation (PUBLIC, as clients read it) as data."""
+
+    async def write(connection: AsyncConnection, action: str, row: Mapping[str, Any]) -> None:
+        data = public.model_validate(row).model_dump(mode="json", by_alias=True)
+        event = new_event(f"{resource}.{action}", data, subject=str(row["id"]))
+        await add_to_outbox(connection, event, f"{resource}:{row['id']}")
+
+    return write

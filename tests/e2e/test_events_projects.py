@@ -1,0 +1,60 @@
+"""Services with a message broker (--broker rabbitmq|nats|redis) and a resource with events
+pass their own checks: lint, types, and their events tests on SQLite and PostgreSQL (the
+in-memory broker); the resource's whole suite, readiness and metrics once, with RabbitMQ."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.events_venv import events_venv
+from tests.e2e.projects import check_tool
+
+pytestmark = pytest.mark.e2e
+
+EVENTS_TESTS = ("tests/core/test_events.py", "tests/order/test_order_events.py")
+
+
+def _generate(broker: str, parent: Path) -> Path:
+    project = parent / f"order-{broker}"
+    command = [sys.executable, "-m", "backendkit", "new", "order", "--crud", "--events"]
+    made = subprocess.run(
+        [*command, "total:decimal(10,2)", "--broker", broker, "--auth", "none",
+         "--output", str(project), "--no-git", "--defaults"],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    # A handler module as `add consumer` writes it is subscribed and passes the checks.
+    consumer = [sys.executable, "-m", "backendkit", "add", "consumer", "order.created"]
+    added = subprocess.run(
+        [*consumer, "--from", "order", "--path", str(project)], capture_output=True, text=True
+    )
+    assert added.returncode == 0, added.stderr
+    return project
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "redis"])
+def test_a_service_with_events_passes_its_checks(
+    broker: str, asyncpg_url: str, tmp_path: Path
+) -> None:
+    project = _generate(broker, tmp_path)
+    venv = events_venv(project)
+    check_tool(venv, project, "-m", "ruff", "check", "--no-cache", ".")
+    check_tool(venv, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
+    check_tool(venv, project, "-m", "mypy", "--cache-dir", str(venv.mypy_cache))
+    pytest_args = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    # The resource's whole suite and the readiness and metrics tests once (the outbox hooks
+    # every write of the resource, /ready probes the broker); the events tests with each
+    # broker's in-memory test broker, on both databases.
+    around = ["tests/order", "tests/core/test_health.py", "tests/core/test_metrics.py"]
+    selected = [*EVENTS_TESTS, *around] if broker == "rabbitmq" else list(EVENTS_TESTS)
+    result = check_tool(venv, project, *pytest_args, *selected)
+    assert " passed" in result.stdout and " failed" not in result.stdout
+    on_postgres = check_tool(
+        venv, project, *pytest_args, *EVENTS_TESTS, TEST_DATABASE_URL=asyncpg_url
+    )
+    assert " passed" in on_postgres.stdout and " skipped" not in on_postgres.stdout
