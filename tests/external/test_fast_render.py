@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backendkit.external.fast_render import Unsupported, fast_render
+from backendkit.external.fast_render import fast_render
+from backendkit.external.template_files import Unsupported
 from tests.external.template_repo import build_template_repo
 from tests.external.test_template_new_update import backendkit, copier, data_args, tree
 

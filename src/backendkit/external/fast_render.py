@@ -16,12 +16,10 @@ data or defaults (no prompting, no tasks).
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import unicodedata
 from collections import ChainMap
@@ -33,6 +31,12 @@ import yaml
 
 from backendkit.engine import RenderedFile
 from backendkit.engine.template import Ownership
+from backendkit.external.template_files import (
+    TemplateFiles,
+    Unsupported,
+    checkout,
+    directory_files,
+)
 
 _QUESTION_KEYS = {"type", "help", "default", "choices", "validator", "when", "secret",
                   "placeholder", "qmark"}  # fmt: skip
@@ -46,10 +50,6 @@ _MISSING = object()
 # URLs Copier hands to git unchanged (it rewrites gh:, gl: and others first).
 _CLONED_AS_IS = re.compile(r"^(?:https?|ssh|git|file)://\S+\.git$|^git@[\w.-]+:\S+\.git$")
 _ENVOPS = {"keep_trailing_newline", "trim_blocks", "lstrip_blocks", "autoescape"}
-
-
-class Unsupported(Exception):
-    """The template or the request needs Copier itself."""
 
 
 def fast_render(
@@ -68,82 +68,17 @@ def fast_render(
             )  # fmt: skip
             if cloned.returncode != 0:
                 raise Unsupported("git clone failed")
-            tagged = _checkout(Path(clone), ref, bare=True)
+            tagged = checkout(Path(clone), ref, bare=True)
         return _render(tagged[3], url, dict(data), *tagged[:3], folder_name)
     root = Path(url)
     if not root.is_dir():
         raise Unsupported(url)
     if (root / ".git").exists():
-        tagged = _checkout(root, ref)
+        tagged = checkout(root, ref)
         return _render(tagged[3], url, dict(data), *tagged[:3], folder_name)
     if ref is not None:
         raise Unsupported("a ref of a directory outside git")
-    return _render(_directory_files(root), url, dict(data), None, None, "0", folder_name)
-
-
-# Template files by path relative to the template root: content, and whether executable.
-TemplateFiles = dict[str, tuple[bytes, bool]]
-
-
-def _directory_files(root: Path) -> TemplateFiles:
-    files: TemplateFiles = {}
-    for directory, _, filenames in os.walk(root):
-        for filename in filenames:
-            path = Path(directory, filename)
-            if path.is_symlink():
-                raise Unsupported("a symbolic link")
-            relative = path.relative_to(root).as_posix()
-            files[relative] = (path.read_bytes(), os.access(path, os.X_OK))
-    return files
-
-
-def _git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise Unsupported(f"git {args[0]} failed")
-    return result.stdout
-
-
-def _checkout(
-    root: Path, ref: str | None, *, bare: bool = False
-) -> tuple[str, str, str, TemplateFiles]:
-    from packaging.version import InvalidVersion, Version
-
-    if not bare and _git(root, "status", "--porcelain").strip():
-        raise Unsupported("uncommitted changes in the template")
-    if ref is None:
-        versions = []
-        for tag in _git(root, "tag", "--list").split():
-            try:
-                parsed = Version(tag)
-            except InvalidVersion:
-                continue
-            if not parsed.is_prerelease:
-                versions.append((parsed, tag))
-        if not versions:
-            raise Unsupported("no release tag")
-        ref = max(versions)[1]
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
-    describe = _git(root, "describe", "--tags", "--always", commit).strip()
-    try:
-        version = str(Version(describe))  # exactly at a version tag
-    except InvalidVersion:
-        raise Unsupported("not at a version tag") from None
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit], cwd=root, capture_output=True, check=False
-    )
-    if archive.returncode != 0:
-        raise Unsupported("git archive failed")
-    files: TemplateFiles = {}
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        for member in tar:
-            if member.issym() or member.islnk():
-                raise Unsupported("a link")
-            if member.isfile():
-                extracted = tar.extractfile(member)
-                assert extracted is not None
-                files[member.name] = (extracted.read(), bool(member.mode & 0o111))
-    return commit, describe, version, files
+    return _render(directory_files(root), url, dict(data), None, None, "0", folder_name)
 
 
 def _user_settings_exist() -> bool:

@@ -1,0 +1,82 @@
+"""A template's files as Copier would read them: a directory, or a git repository's commit at a
+release tag (the latest one by default), without a work tree or a git process per file."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+from pathlib import Path
+
+
+class Unsupported(Exception):
+    """The template or the request needs Copier itself."""
+
+
+# Template files by path relative to the template root: content, and whether executable.
+TemplateFiles = dict[str, tuple[bytes, bool]]
+
+
+def directory_files(root: Path) -> TemplateFiles:
+    """Every file under ROOT (a symbolic link is Unsupported)."""
+    files: TemplateFiles = {}
+    for directory, _, filenames in os.walk(root):
+        for filename in filenames:
+            path = Path(directory, filename)
+            if path.is_symlink():
+                raise Unsupported("a symbolic link")
+            relative = path.relative_to(root).as_posix()
+            files[relative] = (path.read_bytes(), os.access(path, os.X_OK))
+    return files
+
+
+def _git(root: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise Unsupported(f"git {args[0]} failed")
+    return result.stdout
+
+
+def checkout(
+    root: Path, ref: str | None, *, bare: bool = False
+) -> tuple[str, str, str, TemplateFiles]:
+    """REF (default: the latest release tag) of the repository at ROOT: its commit, what
+    `git describe` calls it, its version, and its files."""
+    from packaging.version import InvalidVersion, Version
+
+    if not bare and _git(root, "status", "--porcelain").strip():
+        raise Unsupported("uncommitted changes in the template")
+    if ref is None:
+        versions = []
+        for tag in _git(root, "tag", "--list").split():
+            try:
+                parsed = Version(tag)
+            except InvalidVersion:
+                continue
+            if not parsed.is_prerelease:
+                versions.append((parsed, tag))
+        if not versions:
+            raise Unsupported("no release tag")
+        ref = max(versions)[1]
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+    describe = _git(root, "describe", "--tags", "--always", commit).strip()
+    try:
+        version = str(Version(describe))  # exactly at a version tag
+    except InvalidVersion:
+        raise Unsupported("not at a version tag") from None
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit], cwd=root, capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise Unsupported("git archive failed")
+    files: TemplateFiles = {}
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        for member in tar:
+            if member.issym() or member.islnk():
+                raise Unsupported("a link")
+            if member.isfile():
+                extracted = tar.extractfile(member)
+                assert extracted is not None
+                files[member.name] = (extracted.read(), bool(member.mode & 0o111))
+    return commit, describe, version, files
