@@ -295,9 +295,16 @@ def check_tool(
     venv: Venv, project: Path, *args: str, timeout: float = 600, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Like run_tool, failing the test with the tool's output unless it exits 0."""
-    result = run_tool(venv, project, *args, timeout=timeout, **env)
+    return assert_succeeded(run_tool(venv, project, *args, timeout=timeout, **env), project)
+
+
+def assert_succeeded(
+    result: subprocess.CompletedProcess[str], project: Path
+) -> subprocess.CompletedProcess[str]:
+    """RESULT, failing the test with the tool's output unless it exited 0."""
+    args = result.args[1:] if isinstance(result.args, list) else [str(result.args)]
     assert result.returncode == 0, (
-        f"`{' '.join(args)}` failed in {project.name} (exit {result.returncode}):\n"
+        f"`{' '.join(map(str, args))}` failed in {project.name} (exit {result.returncode}):\n"
         f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
     )
     return result

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.check_pool import pool_size
 from tests.e2e.events_venv import events_venv
 from tests.e2e.projects import check_tool
 
@@ -45,16 +47,23 @@ def test_a_service_with_events_passes_its_checks(
     venv = events_venv(project)
     check_tool(venv, project, "-m", "ruff", "check", "--no-cache", ".")
     check_tool(venv, project, "-m", "ruff", "format", "--check", "--no-cache", ".")
-    check_tool(venv, project, "-m", "mypy", "--cache-dir", str(venv.mypy_cache))
     pytest_args = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
     # The resource's whole suite and the readiness and metrics tests once (the outbox hooks
     # every write of the resource, /ready probes the broker); the events tests with each
     # broker's in-memory test broker, on both databases.
     around = ["tests/order", "tests/core/test_health.py", "tests/core/test_metrics.py"]
     selected = [*EVENTS_TESTS, *around] if broker == "rabbitmq" else list(EVENTS_TESTS)
-    result = check_tool(venv, project, *pytest_args, *selected)
-    assert " passed" in result.stdout and " failed" not in result.stdout
-    on_postgres = check_tool(
-        venv, project, *pytest_args, *EVENTS_TESTS, TEST_DATABASE_URL=asyncpg_url
-    )
-    assert " passed" in on_postgres.stdout and " skipped" not in on_postgres.stdout
+    # mypy and the two test runs write nothing in the tree: they run side by side.
+    with ThreadPoolExecutor(max_workers=pool_size()) as pool:
+        typed = pool.submit(
+            check_tool, venv, project, "-m", "mypy", "--cache-dir", str(venv.mypy_cache)
+        )
+        on_sqlite = pool.submit(check_tool, venv, project, *pytest_args, *selected)
+        on_postgres = pool.submit(
+            check_tool, venv, project, *pytest_args, *EVENTS_TESTS, TEST_DATABASE_URL=asyncpg_url
+        )
+        typed.result()
+        result = on_sqlite.result()
+        assert " passed" in result.stdout and " failed" not in result.stdout
+        postgres = on_postgres.result()
+        assert " passed" in postgres.stdout and " skipped" not in postgres.stdout

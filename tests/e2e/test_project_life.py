@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import uuid4
@@ -23,6 +24,7 @@ from uuid import uuid4
 import pytest
 
 from backendkit.templates import templates_root
+from tests.e2e.check_pool import pool_size
 from tests.e2e.conftest import ProjectVenv, postgres_admin
 from tests.e2e.projects import check_tool
 from tests.e2e.venv import Venv
@@ -95,12 +97,18 @@ class Life:
             assert not missing, f"after {step}, {path} lost the user's lines {missing}"
         check_tool(self.venv, self.root, "-m", "ruff", "check", "--no-cache", ".")
         check_tool(self.venv, self.root, "-m", "ruff", "format", "--check", "--no-cache", ".")
-        check_tool(self.venv, self.root, "-m", "mypy", "--cache-dir", str(self.venv.mypy_cache))
-        result = check_tool(
-            self.venv, self.root, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-            TEST_DATABASE_URL=self.server_url, timeout=900,
-        )  # fmt: skip
-        assert " passed" in result.stdout
+        # mypy and the tests read the tree and write nothing in it: they run side by side.
+        with ThreadPoolExecutor(max_workers=pool_size()) as pool:
+            typed = pool.submit(
+                check_tool, self.venv, self.root, "-m", "mypy", "--cache-dir",
+                str(self.venv.mypy_cache),
+            )  # fmt: skip
+            tested = pool.submit(
+                check_tool, self.venv, self.root, "-m", "pytest", "-q", "-x", "-p",
+                "no:cacheprovider", TEST_DATABASE_URL=self.server_url, timeout=900,
+            )  # fmt: skip
+            typed.result()
+            assert " passed" in tested.result().stdout
 
 
 def newer_template(parent: Path) -> Path:
