@@ -322,6 +322,7 @@ def _render(
         "describe": describe,
         "version": version,
         "has_tasks": bool(settings.get("tasks")),
+        "has_migrations": bool(settings.get("migrations")),
         "secrets": {k: user[k] for k in secret_names if k in user},
     }
 

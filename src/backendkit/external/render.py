@@ -31,6 +31,7 @@ class ExternalRender:
     describe: str | None  # ``git describe``: the tag, or tag-N-gHASH
     version: str  # PEP 440, from the tag; "0" when untagged
     has_tasks: bool = False
+    has_migrations: bool = False  # the template declares _migrations (update runs them)
     secrets: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,6 +89,7 @@ def render_template(
                     describe=template.commit,
                     version=str(template.version) if template.version else "0",
                     has_tasks=bool(template.tasks),
+                    has_migrations=bool(template._raw_config.get("_migrations")),
                     secrets=secrets,
                 )
     except UsageError:
