@@ -25,6 +25,7 @@ def run_external_update(
     as_json: bool,
 ) -> NoReturn:
     from backendkit.cli.update_report import print_json, print_plan
+    from backendkit.external.layout import write_layout
     from backendkit.external.update import plan_external_update, render_update
     from backendkit.update import apply_update, ensure_clean_tree, touched_paths
 
@@ -60,6 +61,8 @@ def run_external_update(
         if not dry_run and not allow_dirty:
             ensure_clean_tree(project.root, touched_paths(plan))
         backup: Path | None = None if dry_run else apply_update(plan)
+        if not dry_run:
+            write_layout(project.root, new.directories, new.symlinks)
         if migrations is not None and not dry_run:
             migrations.run("after")
     if as_json:

@@ -33,6 +33,8 @@ class ExternalRender:
     has_tasks: bool = False
     has_migrations: bool = False  # the template declares _migrations (update runs them)
     secrets: dict[str, Any] = field(default_factory=dict)
+    directories: list[str] = field(default_factory=list)  # every directory, empty ones too
+    symlinks: dict[str, str] = field(default_factory=dict)  # kept links: path -> target
 
 
 def render_template(
@@ -82,8 +84,13 @@ def render_template(
                     for k, v in worker.answers.combined.items()
                     if k in template.secret_questions and k in template.questions_data
                 }
+                files, directories, symlinks = _read_tree(
+                    destination, list(template.skip_if_exists)
+                )
                 render = ExternalRender(
-                    files=_read_tree(destination, list(template.skip_if_exists)),
+                    files=files,
+                    directories=directories,
+                    symlinks=symlinks,
                     answers=answers,
                     commit=template.commit_hash,
                     describe=template.commit,
@@ -134,23 +141,36 @@ def _remembered(worker: Any) -> dict[str, Any]:
     }
 
 
-def _read_tree(root: Path, seeded_patterns: list[str]) -> list[RenderedFile]:
+def _read_tree(
+    root: Path, seeded_patterns: list[str]
+) -> tuple[list[RenderedFile], list[str], dict[str, str]]:
+    """The files, directories and symbolic links (path: target) Copier wrote under ROOT."""
     import pathspec
 
     from backendkit.external.fast_render import pathspec_style
 
     seeded = pathspec.PathSpec.from_lines(pathspec_style(), seeded_patterns)
     files: list[RenderedFile] = []
+    directories: list[str] = []
+    symlinks: dict[str, str] = {}
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
+        for name in [*dirnames, *filenames]:
+            path = Path(directory, name)
+            if path.is_symlink():
+                symlinks[path.relative_to(root).as_posix()] = os.readlink(path)
+            elif name in dirnames:
+                directories.append(path.relative_to(root).as_posix())
         for filename in sorted(filenames):
             path = Path(directory, filename)
+            if path.is_symlink():
+                continue
             relative = path.relative_to(root).as_posix()
             ownership: Ownership = "seeded" if seeded.match_file(relative) else "managed"
             files.append(
                 RenderedFile(relative, path.read_bytes(), ownership, os.access(path, os.X_OK))
             )
-    return files
+    return files, sorted(directories), symlinks
 
 
 def _describe(exc: BaseException) -> str:
