@@ -3,8 +3,8 @@
 It exercises the features ``new --template`` supports: typed questions, choices, a validator,
 ``when``, a Jinja default, a secret question, ``_subdirectory``, ``_exclude``,
 ``_skip_if_exists``, templated file names and the answers file, a directory left empty (its
-only file excluded) and a symbolic link to a file (copied as that file). v2.0.0 drops ``legacy.txt``,
-rewrites a README line and adds a question.
+only file excluded) and a symbolic link to a file (copied as that file). v2.0.0 drops
+``legacy.txt``, rewrites a README line and adds a question.
 """
 
 from __future__ import annotations
