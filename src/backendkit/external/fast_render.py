@@ -343,16 +343,18 @@ def _render(
             env.from_string(link_target).render(final) if is_template else link_target
         )
     combined = dict(ChainMap(user, init, metadata))
+    answers = {k: v for k, v in remembered(combined).items() if not k.startswith("_")}
     return {
         "files": files,
         "directories": sorted(directories),
         "symlinks": symlinks,
-        "answers": {k: v for k, v in remembered(combined).items() if not k.startswith("_")},
+        "answers": answers,
         "commit": commit,
         "describe": describe,
         "version": version,
         "has_tasks": bool(settings.get("tasks")),
         "has_migrations": bool(settings.get("migrations")),
+        "extra": {k: v for k, v in init.items() if k not in answers and k not in secret_names},
         "secrets": {k: user[k] for k in secret_names if k in user},
     }
 

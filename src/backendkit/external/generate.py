@@ -76,7 +76,7 @@ def recorded_files(
     if not render.secrets:
         return render.files
     plain = render_template(
-        source, render.answers, ref=render.commit, defaults=True, folder_name=folder_name
+        source, render.recorded_answers, ref=render.commit, defaults=True, folder_name=folder_name
     )
     plain_by_path = {f.path: f for f in plain.files}
     recorded: list[RenderedFile] = []
@@ -100,7 +100,7 @@ def external_state(
     return ProjectState(
         backendkit=__version__,
         template=template,
-        answers=render.answers,
+        answers=render.recorded_answers,
         resources=[],
         files=file_records(recorded),
         source=SourceRecord(url=source.url, ref=render.describe, commit=render.commit),

@@ -35,6 +35,15 @@ class ExternalRender:
     secrets: dict[str, Any] = field(default_factory=dict)
     directories: list[str] = field(default_factory=list)  # every directory, empty ones too
     symlinks: dict[str, str] = field(default_factory=dict)  # kept links: path -> target
+    # Data Copier's answers file does not keep, though the render saw it: keys that answer no
+    # question, and answers to questions a `when` hid (secrets never: they are not stored).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def recorded_answers(self) -> dict[str, Any]:
+        """What the state file keeps to render the project again: the answers, and data
+        answering no question (without it, check would see its files drift)."""
+        return {**self.answers, **self.extra}
 
 
 def render_template(
@@ -97,6 +106,11 @@ def render_template(
                     version=str(template.version) if template.version else "0",
                     has_tasks=bool(template.tasks),
                     has_migrations=bool(template._raw_config.get("_migrations")),
+                    extra={
+                        k: v
+                        for k, v in data.items()
+                        if k not in answers and k not in template.secret_questions
+                    },
                     secrets=secrets,
                 )
     except UsageError:

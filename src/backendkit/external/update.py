@@ -61,7 +61,7 @@ def plan_external_update(project: Project, new: ExternalRender) -> UpdatePlan:
         settings={"_backendkit": {"name": recorded.name, "version": new.version}},
     )
     external = ExternalUpdate(
-        answers=new.answers,
+        answers=new.recorded_answers,
         source=SourceRecord(url=source.url, ref=new.describe, commit=new.commit),
         version=new.version,
     )
