@@ -47,6 +47,11 @@ def run_external_update(
             )
             if opened.pending:
                 migrations = opened
+        if new.has_tasks and not trust and not dry_run:
+            raise UsageError(
+                f"template {source.url if source else ''} runs tasks (_tasks) after rendering: "
+                "pass --trust to run them (nothing written)"
+            )
         if migrations is not None and not dry_run:
             if not trust:
                 raise UsageError(
@@ -63,13 +68,21 @@ def run_external_update(
         backup: Path | None = None if dry_run else apply_update(plan)
         if not dry_run:
             write_layout(project.root, new.directories, new.symlinks)
+        if new.has_tasks and not dry_run and source is not None:
+            from backendkit.external.render import run_tasks
+            from backendkit.external.source import TemplateSource
+
+            run_tasks(TemplateSource(source.url), project.root,
+                      {**new.recorded_answers, **new.secrets}, new.commit, "update")  # fmt: skip
         if migrations is not None and not dry_run:
             migrations.run("after")
     if as_json:
         print_json(plan, dry_run=dry_run)
     else:
         print_plan(plan, dry_run=dry_run, backup=backup)
+        verb = "would run" if dry_run else "ran"
+        if new.has_tasks:
+            typer.echo(f"{verb} the template's tasks (--trust)")
         if migrations is not None:
-            verb = "would run" if dry_run else "ran"
             typer.echo(f"{verb} the template's migrations (--trust)")
     raise typer.Exit(1 if plan.conflicts else 0)

@@ -123,16 +123,21 @@ def render_template(
 
 
 def run_tasks(
-    source: TemplateSource, project: Path, answers: dict[str, Any], commit: str | None
+    source: TemplateSource,
+    project: Path,
+    answers: dict[str, Any],
+    commit: str | None,
+    operation: str = "copy",
 ) -> None:
-    """Run the template's ``_tasks`` in PROJECT, as ``copier copy`` does after rendering."""
+    """Run the template's ``_tasks`` in PROJECT, as ``copier copy`` (or ``update``: OPERATION)
+    does after rendering."""
     copier = _import_copier()
     try:
         with copier.Worker(
             src_path=source.url, dst_path=project, data=answers,
             vcs_ref=commit or source.ref, defaults=True, quiet=True, unsafe=True,
         ) as worker:  # fmt: skip
-            token = copier._operation.set("copy")  # what run_copy sets around its tasks
+            token = copier._operation.set(operation)  # what run_copy sets around its tasks
             try:
                 worker._ask()
                 worker._execute_tasks(worker.template.tasks)

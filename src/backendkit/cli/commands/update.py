@@ -42,7 +42,7 @@ def update(
         None, "--ref", help="External template: the tag or commit to take (default: latest tag)."
     ),
     trust: bool = typer.Option(
-        False, "--trust", help="External template: run its _migrations for this update."
+        False, "--trust", help="External template: run its _tasks and _migrations."
     ),
 ) -> None:
     """Re-render with the installed template and/or changed answers, merging your edits."""
