@@ -11,7 +11,7 @@ As in Copier, a "before" command's Jinja context holds no answers; an "after" on
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -68,17 +68,24 @@ def open_migrations(
     copier = _import_copier()
     from copier._template import Template
 
-    try:
-        old = Template(url=url, ref=old_commit)
-        with copier.Worker(
-            src_path=url, dst_path=project, data=answers, vcs_ref=new_ref,
-            defaults=True, quiet=True, unsafe=True, overwrite=True,
-        ) as worker:  # fmt: skip
-            try:
-                yield Migrations(worker, old, answers)
-            finally:
-                old._cleanup()
-    except UsageError:
-        raise
-    except Exception as exc:
-        raise UsageError(f"template {url}: {_describe(exc)}") from None
+    with ExitStack() as stack:
+        try:
+            old = Template(url=url, ref=old_commit)
+            stack.callback(old._cleanup)
+            worker = stack.enter_context(
+                copier.Worker(
+                    src_path=url,
+                    dst_path=project,
+                    data=answers,
+                    vcs_ref=new_ref,
+                    defaults=True,
+                    quiet=True,
+                    unsafe=True,
+                    overwrite=True,
+                )
+            )
+            migrations = Migrations(worker, old, answers)
+            migrations.tasks("before")  # the templates are read (cloned) here, errors too
+        except Exception as exc:
+            raise UsageError(f"template {url}: {_describe(exc)}") from None
+        yield migrations
