@@ -36,6 +36,7 @@ def test_own_render_equals_copier_copy(
     data = dict(answer.split("=", 1) for answer in answers)
     render = fast_render(str(template_repo), data, ref, target.name)
     assert {f.path: f.content for f in render["files"]} == tree(target)
+    assert render["directories"] == [p for p, kind in layout(target).items() if kind == "dir"]
     assert render["describe"] == (ref or "v2.0.0")
 
 

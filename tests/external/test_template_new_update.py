@@ -143,6 +143,7 @@ def test_update_keeps_every_line_copier_keeps_and_those_it_loses(
     plan = json.loads(result.stdout)
     assert plan["conflicts"] == ["README.md"]
     ours_files, theirs_files = tree(ours), tree(theirs)
+    assert layout(theirs).items() <= layout(ours).items()  # Copier's update drops cache/
     lost = _lines(theirs_files) - _lines(ours_files)
     assert not lost, f"lines Copier keeps and backendkit lost: {sorted(lost)}"
     assert ("legacy.txt", "tuned=yes  # user line") in _lines(ours_files) - _lines(theirs_files)
