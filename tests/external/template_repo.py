@@ -2,8 +2,9 @@
 
 It exercises the features ``new --template`` supports: typed questions, choices, a validator,
 ``when``, a Jinja default, a secret question, ``_subdirectory``, ``_exclude``,
-``_skip_if_exists``, templated file names and the answers file. v2.0.0 drops ``legacy.txt``,
-rewrites a README line and adds a question.
+``_skip_if_exists``, templated file names and the answers file, a directory left empty (its
+only file excluded) and a symbolic link to a file (copied as that file). v2.0.0 drops
+``legacy.txt``, rewrites a README line and adds a question.
 """
 
 from __future__ import annotations
@@ -99,9 +100,12 @@ def build_template_repo(repo: Path) -> Path:
         "template/settings.env.jinja": "PORT={{ port }}\nAPI_KEY={{ api_key }}\n",
         "template/NOTES.md": "Your notes.\n",
         "template/scratch.bak": "never copied\n",
+        "template/cache/tmp.bak": "never copied: cache/ stays empty\n",
         "template/legacy.txt": LEGACY,
         "template/{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers|to_nice_yaml }}",
     })  # fmt: skip
+    (repo / "template/docs").mkdir()
+    (repo / "template/docs/notes.md").symlink_to("../NOTES.md")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "v1.0.0")
     _git(repo, "tag", "v1.0.0")

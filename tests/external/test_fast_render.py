@@ -11,7 +11,7 @@ import pytest
 from backendkit.external.fast_render import fast_render
 from backendkit.external.template_files import Unsupported
 from tests.external.template_repo import build_template_repo
-from tests.external.test_template_new_update import backendkit, copier, data_args, tree
+from tests.external.test_template_new_update import backendkit, copier, data_args, layout, tree
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,7 @@ def test_own_render_equals_copier_copy(
     data = dict(answer.split("=", 1) for answer in answers)
     render = fast_render(str(template_repo), data, ref, target.name)
     assert {f.path: f.content for f in render["files"]} == tree(target)
+    assert render["directories"] == [p for p, kind in layout(target).items() if kind == "dir"]
     assert render["describe"] == (ref or "v2.0.0")
 
 
@@ -66,4 +67,50 @@ def test_a_git_url_is_cloned_and_rendered_by_backendkit(
     ours = tmp_path / "ours"
     result = backendkit("new", str(ours), "--template", f"{url}@v1.1.0", "--no-git")
     assert result.returncode == 0, result.stderr
+    assert "check passed" in backendkit("check", str(ours), "--no-migrations").stdout
+
+
+LINKS_TEMPLATE = """\
+_preserve_symlinks: true
+_exclude: ["copier.yml", ".git", "*.bak"]
+name:
+  type: str
+  default: app
+"""
+
+
+def _links_template(root: Path) -> Path:
+    """A template keeping its links: to a file, to a directory, with a templated target; and
+    a directory left empty (its only file excluded)."""
+    (root / "src").mkdir(parents=True)
+    (root / "copier.yml").write_text(LINKS_TEMPLATE)
+    (root / "src/app.txt").write_text("the app\n")
+    (root / "current.txt").symlink_to("src/app.txt")
+    (root / "{{ name }}-link.jinja").symlink_to("src/{{ name }}.txt")
+    (root / "lib").symlink_to("src")
+    (root / "var/log").mkdir(parents=True)
+    (root / "var/log/rotate.bak").write_text("excluded\n")
+    return root
+
+
+@pytest.mark.parametrize("in_git", [False, True])
+def test_empty_directories_and_kept_links_as_copier_writes_them(
+    tmp_path: Path, in_git: bool
+) -> None:
+    template = _links_template(tmp_path / "tpl")
+    if in_git:
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"], ["tag", "v1.0.0"]):
+            subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+                           cwd=template, check=True, capture_output=True)  # fmt: skip
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    copier("copy", "--defaults", str(template), str(theirs))
+    result = backendkit("new", str(ours), "--template", str(template), "--no-git")
+    assert result.returncode == 0, result.stderr
+    expected = {"app-link": "-> src/app.txt", "current.txt": "-> src/app.txt", "lib": "-> src",
+                "src": "dir", "var": "dir", "var/log": "dir"}  # fmt: skip
+    assert layout(ours) == layout(theirs) == expected
+    assert tree(ours) == tree(theirs)
+    render = fast_render(str(template), {}, None, "theirs")  # backendkit's engine made it
+    assert render["directories"] == ["src", "var", "var/log"]
+    assert render["symlinks"] == {k: v[3:] for k, v in expected.items() if v != "dir"}
     assert "check passed" in backendkit("check", str(ours), "--no-migrations").stdout

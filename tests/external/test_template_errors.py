@@ -65,6 +65,15 @@ def test_tasks_need_trust(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (trusted / "task-ran").is_file() and (trusted / "README").read_text() == "x\n"
 
+    # update runs them again, as copier update does, and also only with --trust
+    (trusted / "task-ran").unlink()
+    refused = backendkit("update", "--path", str(trusted), "--allow-dirty")
+    assert refused.returncode == 2 and "--trust" in refused.stderr
+    assert refused.stderr.count("\n") == 1 and not (trusted / "task-ran").exists()
+    updated = backendkit("update", "--path", str(trusted), "--allow-dirty", "--trust")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert (trusted / "task-ran").is_file() and "ran the template's tasks" in updated.stdout
+
 
 def test_resource_commands_are_refused_in_an_external_project(tmp_path: Path) -> None:
     template = tmp_path / "tpl"

@@ -43,6 +43,16 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def layout(root: Path) -> dict[str, str]:
+    """Every directory and symbolic link below ROOT but git's and backendkit's own."""
+    return {
+        p.relative_to(root).as_posix(): f"-> {os.readlink(p)}" if p.is_symlink() else "dir"
+        for p in sorted(root.rglob("*"))
+        if (p.is_symlink() or p.is_dir())
+        and p.relative_to(root).parts[0] not in {".git", ".backendkit"}
+    }
+
+
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_template_repo(tmp_path_factory.mktemp("tpl") / "service-template")
@@ -62,11 +72,14 @@ def test_new_is_byte_identical_to_copier_copy_and_check_reads_it(
     copier("copy", "--defaults", "--vcs-ref", "v1.1.0", *data_args(ANSWERS),
            str(template_repo), str(theirs))  # fmt: skip
     assert tree(ours) == tree(theirs)
+    assert layout(ours) == layout(theirs) == {"cache": "dir", "docs": "dir", "src": "dir"}
     assert "scratch.bak" not in tree(ours) and "src/shop.py" in tree(ours)
+    assert tree(ours)["docs/notes.md"] == b"Your notes.\n"  # the link, followed
     # backendkit's own engine rendered it (Copier is the fallback), byte for byte the same.
     data = dict(answer.split("=", 1) for answer in ANSWERS)
     fast = fast_render(str(template_repo), data, "v1.1.0", "theirs")
     assert {f.path: f.content for f in fast["files"]} == tree(theirs)
+    assert fast["directories"] == ["cache", "docs", "src"] and fast["symlinks"] == {}
 
     state = yaml.safe_load((ours / ".backendkit/state.yml").read_text())
     assert state["source"]["url"] == str(template_repo)
@@ -130,6 +143,7 @@ def test_update_keeps_every_line_copier_keeps_and_those_it_loses(
     plan = json.loads(result.stdout)
     assert plan["conflicts"] == ["README.md"]
     ours_files, theirs_files = tree(ours), tree(theirs)
+    assert layout(theirs).items() <= layout(ours).items()  # Copier's update drops cache/
     lost = _lines(theirs_files) - _lines(ours_files)
     assert not lost, f"lines Copier keeps and backendkit lost: {sorted(lost)}"
     assert ("legacy.txt", "tuned=yes  # user line") in _lines(ours_files) - _lines(theirs_files)

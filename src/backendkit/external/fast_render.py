@@ -17,6 +17,7 @@ data or defaults (no prompting, no tasks).
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -41,7 +42,7 @@ from backendkit.external.template_files import (
 _QUESTION_KEYS = {"type", "help", "default", "choices", "validator", "when", "secret",
                   "placeholder", "qmark"}  # fmt: skip
 _SETTINGS = {"subdirectory", "exclude", "skip_if_exists", "answers_file", "templates_suffix",
-             "envops", "min_copier_version", "migrations"}  # fmt: skip
+             "envops", "min_copier_version", "migrations", "preserve_symlinks"}  # fmt: skip
 _LITERAL_SETTINGS = ("subdirectory", "answers_file", "templates_suffix")
 _TYPES = {"str", "int", "float", "bool"}
 _DEFAULT_EXCLUDE = ("copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git",
@@ -175,6 +176,11 @@ def _render(
     from jinja2.sandbox import SandboxedEnvironment
 
     settings, questions = _load_config(template_files)
+    preserve_symlinks = settings.get("preserve_symlinks", False)
+    if not isinstance(preserve_symlinks, bool):
+        raise Unsupported("_preserve_symlinks")
+    if not preserve_symlinks:
+        template_files = _followed(template_files)
     suffix = settings.get("templates_suffix")
     suffix = ".jinja" if suffix is None else str(suffix)
     if not suffix:
@@ -314,14 +320,41 @@ def _render(
         path = target.as_posix()
         ownership: Ownership = "seeded" if seeded.match_file(path) else "managed"
         files.append(RenderedFile(path, content, ownership, executable))
+    directories: list[str] = []
+    for name in sorted(template_files.dirs):
+        if not name.startswith(prefix):
+            continue
+        relative = PurePosixPath(name[len(prefix) :])
+        if any(part.endswith(suffix) for part in relative.parts):
+            raise Unsupported("a directory named like a template")
+        target = _target(relative, prefix, template_files, suffix, answers_relpath, env, final)
+        if target is not None and not excluded.match_file(target.as_posix()):
+            directories.append(target.as_posix())
+    symlinks: dict[str, str] = {}
+    for name, link_target in sorted(template_files.links.items()):
+        if not name.startswith(prefix):
+            continue
+        relative = PurePosixPath(name[len(prefix) :])
+        target = _target(relative, prefix, template_files, suffix, answers_relpath, env, final)
+        if target is None or excluded.match_file(target.as_posix()):
+            continue
+        is_template = relative.name.endswith(suffix)
+        symlinks[target.as_posix()] = (
+            env.from_string(link_target).render(final) if is_template else link_target
+        )
     combined = dict(ChainMap(user, init, metadata))
+    answers = {k: v for k, v in remembered(combined).items() if not k.startswith("_")}
     return {
         "files": files,
-        "answers": {k: v for k, v in remembered(combined).items() if not k.startswith("_")},
+        "directories": sorted(directories),
+        "symlinks": symlinks,
+        "answers": answers,
         "commit": commit,
         "describe": describe,
         "version": version,
         "has_tasks": bool(settings.get("tasks")),
+        "has_migrations": bool(settings.get("migrations")),
+        "extra": {k: v for k, v in init.items() if k not in answers and k not in secret_names},
         "secrets": {k: user[k] for k in secret_names if k in user},
     }
 
@@ -333,6 +366,22 @@ def pathspec_style() -> str:
     from packaging.version import Version
 
     return "gitignore" if Version(version("pathspec")) >= Version("1.0.0") else "gitwildmatch"
+
+
+def _followed(files: TemplateFiles) -> TemplateFiles:
+    """FILES with each symbolic link to a file of the template replaced by that file, as Copier
+    copies them when it does not preserve links (a link to a directory: Unsupported)."""
+    if not files.links:
+        return files
+    followed = TemplateFiles()
+    followed.update(files)
+    followed.dirs = set(files.dirs)
+    for name, link_target in files.links.items():
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), link_target))
+        if link_target.startswith("/") or resolved.startswith("../") or resolved not in files:
+            raise Unsupported("a symbolic link to a directory or outside the template")
+        followed[name] = files[resolved]
+    return followed
 
 
 def _source(files: TemplateFiles, name: str) -> str | None:

@@ -10,6 +10,7 @@ from backendkit import __version__
 from backendkit.baseline import baseline_file
 from backendkit.engine import RenderedFile, write_tree
 from backendkit.errors import TargetExistsError, UsageError
+from backendkit.external.layout import write_layout
 from backendkit.external.render import ExternalRender, render_template, run_tasks
 from backendkit.external.source import TemplateSource, template_name
 from backendkit.state import (
@@ -60,6 +61,7 @@ def new_from_template(
     to_write.append(RenderedFile(STATE_PATH, state.dump(), "managed"))
     if not dry_run:
         write_tree(target, to_write)
+        write_layout(target, render.directories, render.symlinks)
         if render.has_tasks and trust:
             run_tasks(source, target, {**render.answers, **render.secrets}, render.commit)
     return ExternalGeneration(target, to_write, state, ran_tasks=render.has_tasks and trust)
@@ -74,7 +76,7 @@ def recorded_files(
     if not render.secrets:
         return render.files
     plain = render_template(
-        source, render.answers, ref=render.commit, defaults=True, folder_name=folder_name
+        source, render.recorded_answers, ref=render.commit, defaults=True, folder_name=folder_name
     )
     plain_by_path = {f.path: f for f in plain.files}
     recorded: list[RenderedFile] = []
@@ -98,7 +100,7 @@ def external_state(
     return ProjectState(
         backendkit=__version__,
         template=template,
-        answers=render.answers,
+        answers=render.recorded_answers,
         resources=[],
         files=file_records(recorded),
         source=SourceRecord(url=source.url, ref=render.describe, commit=render.commit),

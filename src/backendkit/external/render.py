@@ -31,7 +31,19 @@ class ExternalRender:
     describe: str | None  # ``git describe``: the tag, or tag-N-gHASH
     version: str  # PEP 440, from the tag; "0" when untagged
     has_tasks: bool = False
+    has_migrations: bool = False  # the template declares _migrations (update runs them)
     secrets: dict[str, Any] = field(default_factory=dict)
+    directories: list[str] = field(default_factory=list)  # every directory, empty ones too
+    symlinks: dict[str, str] = field(default_factory=dict)  # kept links: path -> target
+    # Data Copier's answers file does not keep, though the render saw it: keys that answer no
+    # question, and answers to questions a `when` hid (secrets never: they are not stored).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def recorded_answers(self) -> dict[str, Any]:
+        """What the state file keeps to render the project again: the answers, and data
+        answering no question (without it, check would see its files drift)."""
+        return {**self.answers, **self.extra}
 
 
 def render_template(
@@ -81,13 +93,24 @@ def render_template(
                     for k, v in worker.answers.combined.items()
                     if k in template.secret_questions and k in template.questions_data
                 }
+                files, directories, symlinks = _read_tree(
+                    destination, list(template.skip_if_exists)
+                )
                 render = ExternalRender(
-                    files=_read_tree(destination, list(template.skip_if_exists)),
+                    files=files,
+                    directories=directories,
+                    symlinks=symlinks,
                     answers=answers,
                     commit=template.commit_hash,
                     describe=template.commit,
                     version=str(template.version) if template.version else "0",
                     has_tasks=bool(template.tasks),
+                    has_migrations=bool(template._raw_config.get("_migrations")),
+                    extra={
+                        k: v
+                        for k, v in data.items()
+                        if k not in answers and k not in template.secret_questions
+                    },
                     secrets=secrets,
                 )
     except UsageError:
@@ -100,16 +123,21 @@ def render_template(
 
 
 def run_tasks(
-    source: TemplateSource, project: Path, answers: dict[str, Any], commit: str | None
+    source: TemplateSource,
+    project: Path,
+    answers: dict[str, Any],
+    commit: str | None,
+    operation: str = "copy",
 ) -> None:
-    """Run the template's ``_tasks`` in PROJECT, as ``copier copy`` does after rendering."""
+    """Run the template's ``_tasks`` in PROJECT, as ``copier copy`` (or ``update``: OPERATION)
+    does after rendering."""
     copier = _import_copier()
     try:
         with copier.Worker(
             src_path=source.url, dst_path=project, data=answers,
             vcs_ref=commit or source.ref, defaults=True, quiet=True, unsafe=True,
         ) as worker:  # fmt: skip
-            token = copier._operation.set("copy")  # what run_copy sets around its tasks
+            token = copier._operation.set(operation)  # what run_copy sets around its tasks
             try:
                 worker._ask()
                 worker._execute_tasks(worker.template.tasks)
@@ -132,23 +160,36 @@ def _remembered(worker: Any) -> dict[str, Any]:
     }
 
 
-def _read_tree(root: Path, seeded_patterns: list[str]) -> list[RenderedFile]:
+def _read_tree(
+    root: Path, seeded_patterns: list[str]
+) -> tuple[list[RenderedFile], list[str], dict[str, str]]:
+    """The files, directories and symbolic links (path: target) Copier wrote under ROOT."""
     import pathspec
 
     from backendkit.external.fast_render import pathspec_style
 
     seeded = pathspec.PathSpec.from_lines(pathspec_style(), seeded_patterns)
     files: list[RenderedFile] = []
+    directories: list[str] = []
+    symlinks: dict[str, str] = {}
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
+        for name in [*dirnames, *filenames]:
+            path = Path(directory, name)
+            if path.is_symlink():
+                symlinks[path.relative_to(root).as_posix()] = os.readlink(path)
+            elif name in dirnames:
+                directories.append(path.relative_to(root).as_posix())
         for filename in sorted(filenames):
             path = Path(directory, filename)
+            if path.is_symlink():
+                continue
             relative = path.relative_to(root).as_posix()
             ownership: Ownership = "seeded" if seeded.match_file(relative) else "managed"
             files.append(
                 RenderedFile(relative, path.read_bytes(), ownership, os.access(path, os.X_OK))
             )
-    return files
+    return files, sorted(directories), symlinks
 
 
 def _describe(exc: BaseException) -> str:

@@ -14,20 +14,29 @@ class Unsupported(Exception):
     """The template or the request needs Copier itself."""
 
 
-# Template files by path relative to the template root: content, and whether executable.
-TemplateFiles = dict[str, tuple[bytes, bool]]
+class TemplateFiles(dict[str, tuple[bytes, bool]]):
+    """Template files by path relative to the template root: content, and whether executable;
+    with the template's directories and its symbolic links (path: the link's target)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dirs: set[str] = set()
+        self.links: dict[str, str] = {}
 
 
 def directory_files(root: Path) -> TemplateFiles:
-    """Every file under ROOT (a symbolic link is Unsupported)."""
-    files: TemplateFiles = {}
-    for directory, _, filenames in os.walk(root):
-        for filename in filenames:
-            path = Path(directory, filename)
-            if path.is_symlink():
-                raise Unsupported("a symbolic link")
+    """Every file, directory and symbolic link under ROOT (links not followed)."""
+    files = TemplateFiles()
+    for directory, dirnames, filenames in os.walk(root):
+        for name in [*dirnames, *filenames]:
+            path = Path(directory, name)
             relative = path.relative_to(root).as_posix()
-            files[relative] = (path.read_bytes(), os.access(path, os.X_OK))
+            if path.is_symlink():
+                files.links[relative] = os.readlink(path)
+            elif name in dirnames:
+                files.dirs.add(relative)
+            else:
+                files[relative] = (path.read_bytes(), os.access(path, os.X_OK))
     return files
 
 
@@ -70,12 +79,17 @@ def checkout(
     )
     if archive.returncode != 0:
         raise Unsupported("git archive failed")
-    files: TemplateFiles = {}
+    files = TemplateFiles()
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         for member in tar:
-            if member.issym() or member.islnk():
-                raise Unsupported("a link")
-            if member.isfile():
+            name = member.name.rstrip("/")
+            if member.islnk():
+                raise Unsupported("a hard link")
+            if member.issym():
+                files.links[name] = member.linkname
+            elif member.isdir():
+                files.dirs.add(name)
+            elif member.isfile():
                 extracted = tar.extractfile(member)
                 assert extracted is not None
                 files[member.name] = (extracted.read(), bool(member.mode & 0o111))

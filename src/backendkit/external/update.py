@@ -9,7 +9,7 @@ from typing import Any
 from backendkit.baseline import load_baseline
 from backendkit.engine import RenderedFile, Template
 from backendkit.external.project import recorded_source, render_recorded
-from backendkit.external.render import render_template
+from backendkit.external.render import ExternalRender, render_template
 from backendkit.external.source import TemplateSource
 from backendkit.project import Project
 from backendkit.state import SourceRecord
@@ -17,18 +17,18 @@ from backendkit.update_plan import ExternalUpdate, UpdatePlan, plan_file
 from backendkit.versions import refuse_downgrade
 
 
-def plan_external_update(
+def render_update(
     project: Project,
     *,
     ref: str | None,
     overrides: dict[str, Any],
     allow_downgrade: bool = False,
-) -> UpdatePlan:
-    """Every file's action when moving PROJECT to REF (default: the template's latest tag)."""
+) -> ExternalRender:
+    """The template at REF (default: its latest tag) with the project's answers and OVERRIDES;
+    an older version than the recorded one is refused unless ALLOW_DOWNGRADE."""
     state = project.state
-    source = recorded_source(state)
     new = render_template(
-        TemplateSource(source.url),
+        TemplateSource(recorded_source(state).url),
         {**state.answers, **overrides},
         ref=ref,
         defaults=True,
@@ -36,6 +36,14 @@ def plan_external_update(
     )
     recorded = state.template
     refuse_downgrade(recorded.name, recorded.version, new.version, allowed=allow_downgrade)
+    return new
+
+
+def plan_external_update(project: Project, new: ExternalRender) -> UpdatePlan:
+    """Every file's action when moving PROJECT to the render NEW, read from the disk now."""
+    state = project.state
+    source = recorded_source(state)
+    recorded = state.template
     rendered = {f.path: _keep_seeded(f, project) for f in new.files}
     baseline = load_baseline(project.root, state)
     if any(path not in baseline for path in state.files):
@@ -53,7 +61,7 @@ def plan_external_update(
         settings={"_backendkit": {"name": recorded.name, "version": new.version}},
     )
     external = ExternalUpdate(
-        answers=new.answers,
+        answers=new.recorded_answers,
         source=SourceRecord(url=source.url, ref=new.describe, commit=new.commit),
         version=new.version,
     )

@@ -41,6 +41,9 @@ def update(
     ref: str | None = typer.Option(
         None, "--ref", help="External template: the tag or commit to take (default: latest tag)."
     ),
+    trust: bool = typer.Option(
+        False, "--trust", help="External template: run its _tasks and _migrations."
+    ),
 ) -> None:
     """Re-render with the installed template and/or changed answers, merging your edits."""
     from backendkit.cli.update_report import parse_settings, print_json, print_plan
@@ -50,19 +53,24 @@ def update(
 
     project = Project.find(path)
     if project.state.source is not None:
+        from backendkit.cli.external_update import run_external_update
         from backendkit.cli.template_flow import parse_data
-        from backendkit.external.update import plan_external_update
 
-        overrides = parse_data(list(settings or []), None)
-        plan = plan_external_update(
-            project, ref=ref, overrides=overrides, allow_downgrade=allow_downgrade
+        run_external_update(
+            project,
+            ref=ref,
+            overrides=parse_data(list(settings or []), None),
+            allow_downgrade=allow_downgrade,
+            allow_dirty=allow_dirty,
+            trust=trust,
+            dry_run=dry_run,
+            as_json=as_json,
         )
-    elif ref is not None:
+    if ref is not None:
         from backendkit.errors import UsageError
 
         raise UsageError("--ref takes a tag or commit of an external template (new --template)")
-    else:
-        plan = plan_update(project, parse_settings(settings or []), allow_downgrade=allow_downgrade)
+    plan = plan_update(project, parse_settings(settings or []), allow_downgrade=allow_downgrade)
     if not dry_run and not allow_dirty:
         ensure_clean_tree(project.root, touched_paths(plan))
     backup = None if dry_run else apply_update(plan)
