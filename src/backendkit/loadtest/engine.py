@@ -191,19 +191,25 @@ class Engine:
                     if intended > horizon:
                         break
                     measured = i >= warm
-                    if measured:
-                        record_lag(int((now - intended) * 1e6) if now > intended else 0)
-                        self.last_send = now
                     self.launches += 1
                     if line:  # every connection busy: wait in line without the pool's checks
+                        # It joins the line when the loop next wakes (a reply, or the sweep):
+                        # it could not leave before a connection comes free, its wait is the
+                        # line's (line_wait, from its due time), not the scheduler's lag.
                         self.outstanding += 1
                         line.append((order[i % cycle], intended, measured))
                         if measured:
                             recorder.queued += 1
+                            self.last_send = now
                     else:
+                        if measured:
+                            record_lag(int((now - intended) * 1e6) if now > intended else 0)
+                            self.last_send = now
                         submit((order[i % cycle], intended, measured), now)
                     i += step
-                wake = start + i * interval - _EARLY if i < total else float("inf")
+                # Every connection busy: what falls due now can only join the line, and a
+                # connection coming free wakes the loop anyway. No wake per due time then.
+                wake = start + i * interval - _EARLY if i < total and not line else float("inf")
             elif self.outstanding == 0 and not self.soon:
                 break
             else:
