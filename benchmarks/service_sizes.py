@@ -270,7 +270,8 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
                     samples.setdefault(f"{app} {case}", []).append(result)
                     print(
                         f"run {number} {app:>8} {case:<9}{result.rps:8.0f} req/s  "
-                        f"p99 {result.p99:7.1f} ms  errors {result.errors}",
+                        f"p99 {result.p99:7.1f} ms  "
+                        f"errors {result.errors} (non-2xx {result.non2xx})",
                         flush=True,
                     )
                     if case in ("post", "delete"):
@@ -356,7 +357,7 @@ def cursor_runs(
                 samples.setdefault(f"service {case}", []).append(result)
                 print(
                     f"run {number}  service {case:<13}{result.rps:8.0f} req/s  "
-                    f"p99 {result.p99:7.1f} ms  errors {result.errors}",
+                    f"p99 {result.p99:7.1f} ms  errors {result.errors} (non-2xx {result.non2xx})",
                     flush=True,
                 )
     return samples

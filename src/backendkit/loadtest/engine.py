@@ -136,9 +136,13 @@ class Engine:
         self.interval = 1.0 / plan.rate
         self.warm = plan.warmup_requests
         self.total = self.warm + plan.measured_requests
-        infos = socket.getaddrinfo(plan.origin.host, plan.origin.port, type=socket.SOCK_STREAM)
-        if not infos:
-            raise OSError(f"no address for {plan.origin.host}")
+        # Resolved once per run; a name that does not resolve fails each request as a connect
+        # error, as on the asyncio engine (pool.py), rather than the run.
+        self.resolve_error: OSError | None = None
+        try:
+            infos = socket.getaddrinfo(plan.origin.host, plan.origin.port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            infos, self.resolve_error = [], exc
         self.addresses = [(f, k, p, a) for f, k, p, _, a in infos]
         self.epoll = select.epoll()
         self.sockets: dict[int, _Socket] = {}
@@ -349,7 +353,7 @@ class Engine:
             error = OSError(code, errno.errorcode.get(code, "connect"))
             if code == errno.ECONNREFUSED:
                 error = ConnectionRefusedError(code, "Connection refused")
-        self._open_failed(opening, error or OSError("no address"))
+        self._open_failed(opening, error or self.resolve_error or OSError("no address"))
 
     def _connected(self, fd: int) -> None:
         opening = self.openings.pop(fd)
