@@ -66,6 +66,9 @@ def main() -> None:
     finally:
         server.kill()
     print(f"CPU per request at {args.rate} req/s, medians of {args.runs} interleaved runs")
+    for tool, values in per_request.items():
+        runs = "  ".join(f"{u:.1f}+{s:.1f}" for u, s in values)
+        print(f"{tool:<11} per run, user+system us: {runs}")
     medians = {}
     for tool, values in per_request.items():
         user = statistics.median(u for u, _ in values)

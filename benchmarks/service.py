@@ -184,6 +184,7 @@ class Result:
     p99: float
     errors: int
     requests: int
+    non2xx: int = 0  # of the errors, replies outside 2xx/3xx (the rest are socket errors)
 
     @property
     def error_rate(self) -> float:
@@ -278,6 +279,7 @@ def wrk(url: str, script: Path, connections: int, duration: int) -> Result:
         p99=data["p99"] / 1000,
         errors=data["errors"],
         requests=data["requests"],
+        non2xx=data.get("non2xx", 0),
     )
 
 
@@ -292,6 +294,7 @@ def median(results: list[Result]) -> Result:
         p99=mid([r.p99 for r in results]),
         errors=sum(r.errors for r in results),
         requests=sum(r.requests for r in results),
+        non2xx=sum(r.non2xx for r in results),
     )
 
 

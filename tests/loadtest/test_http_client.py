@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from backendkit.errors import UsageError
+from backendkit.loadtest.engine import run_epoll
 from backendkit.loadtest.failures import error_kind
 from backendkit.loadtest.http import (
     Connection,
@@ -86,10 +88,16 @@ def test_a_bad_status_line_is_a_protocol_error() -> None:
     asyncio.run(_with_server(_serve_replies(b"SSH-2.0-OpenSSH\r\n\r\n"), body_check))
 
 
-def _load(origin: Origin, rate: float, requests: int) -> dict[str, Any]:
+ENGINES = ("asyncio", "epoll")  # plain http runs on the epoll engine; TLS on asyncio's
+
+
+def _load(origin: Origin, rate: float, requests: int, engine: str = "asyncio") -> dict[str, Any]:
+    endpoint = Endpoint("GET /", "GET", "/")
+    plan = LoadPlan(origin, (endpoint,), rate=rate, duration=requests / rate, timeout=2)
+    if engine == "epoll":
+        return summarize(run_epoll(plan))
+
     async def run() -> dict[str, Any]:
-        endpoint = Endpoint("GET /", "GET", "/")
-        plan = LoadPlan(origin, (endpoint,), rate=rate, duration=requests / rate, timeout=2)
         return summarize(await run_load(plan))
 
     return asyncio.run(run())
@@ -107,7 +115,8 @@ def _load(origin: Origin, rate: float, requests: int) -> dict[str, Any]:
         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
     ],
 )
-def test_the_load_run_reads_every_body_framing_in_pieces(reply: bytes) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_load_run_reads_every_body_framing_in_pieces(reply: bytes, engine: str) -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while await reader.readuntil(b"\r\n\r\n"):
@@ -122,19 +131,20 @@ def test_the_load_run_reads_every_body_framing_in_pieces(reply: bytes) -> None:
         writer.close()
 
     async def body_check(origin: Origin) -> None:
-        summary = await asyncio.to_thread(_load, origin, 100, 10)
+        summary = await asyncio.to_thread(_load, origin, 100, 10, engine)
         assert summary["status_codes"] == {"200": 10}, summary["errors"]
         assert summary["errors"]["transport"] == 0
 
     asyncio.run(_with_server(handler, body_check))
 
 
-def test_a_keepalive_connection_the_server_closed_is_not_reused() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_keepalive_connection_the_server_closed_is_not_reused(engine: str) -> None:
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
     async def body_check(origin: Origin) -> None:
         # the server closes after each reply, as an idle timeout would, without saying so
-        summary = await asyncio.to_thread(_load, origin, 20, 3)
+        summary = await asyncio.to_thread(_load, origin, 20, 3, engine)
         assert summary["status_codes"] == {"200": 3}, summary["errors"]
         assert summary["schedule"]["sent"] == 3
 
@@ -167,14 +177,36 @@ def test_error_kinds() -> None:
     assert error_kind(OSError("no route")) == "connect"
 
 
-def test_a_server_that_closes_every_connection_at_once_ends_the_run_with_closed_errors() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_server_that_closes_every_connection_at_once_ends_the_run_with_closed_errors(
+    engine: str,
+) -> None:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.close()
 
     async def body_check(origin: Origin) -> None:
-        summary = await asyncio.to_thread(_load, origin, 50, 5)
+        summary = await asyncio.to_thread(_load, origin, 50, 5, engine)
         assert summary["errors"]["by_kind"] == {"closed": 5}
         assert summary["replies"] == 0
         assert summary["schedule"]["achieved_rps"] > 0
 
     asyncio.run(_with_server(handler, body_check))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reply_that_is_not_http_is_a_protocol_error_in_a_load_run(engine: str) -> None:
+    async def body_check(origin: Origin) -> None:
+        summary = await asyncio.to_thread(_load, origin, 50, 3, engine)
+        assert summary["errors"]["by_kind"] == {"protocol": 3}
+
+    asyncio.run(_with_server(_serve_replies(b"SSH-2.0-OpenSSH\r\n\r\n"), body_check))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_port_nobody_listens_on_is_refused(engine: str) -> None:
+    with socket.socket() as probe:  # a port just freed: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    summary = _load(Origin("http", "127.0.0.1", port), 50, 3, engine)
+    assert summary["errors"]["by_kind"] == {"refused": 3}
+    assert summary["replies"] == 0

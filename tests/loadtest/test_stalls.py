@@ -17,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from backendkit.loadtest import LoadPlan, endpoint_from_url, run_load, summarize
+from backendkit.loadtest.engine import run_epoll
 from tests.loadtest.server_process import start_server, stop_server
 
 RATE = 500
@@ -47,12 +49,22 @@ def server() -> Iterator[tuple[int, str]]:
     stop_server(process)
 
 
-def _run_with_stall(pid: int, url: str, concurrency: int) -> dict[str, Any]:
+def _run_with_stall(pid: int, url: str, concurrency: int, engine: str = "epoll") -> dict[str, Any]:
     origin, endpoint = endpoint_from_url(f"{url}/fast", method="GET", headers={}, body=None)
     plan = LoadPlan(
         origin, (endpoint,), rate=RATE, duration=DURATION, warmup=WARMUP,
         concurrency=concurrency, timeout=5.0,
     )  # fmt: skip
+    if engine == "epoll":  # what plain http runs on (engine.py)
+        stop = threading.Timer(STALL_AT, os.kill, (pid, signal.SIGSTOP))
+        resume = threading.Timer(STALL_AT + STALL, os.kill, (pid, signal.SIGCONT))
+        stop.start()
+        resume.start()
+        try:
+            return summarize(run_epoll(plan))
+        finally:
+            stop.cancel()
+            resume.join()
 
     async def run() -> dict[str, Any]:
         loop = asyncio.get_running_loop()
@@ -69,8 +81,9 @@ def test_a_frozen_server_weighs_in_p90_and_p95_whatever_the_pool_size(
     pid, url = server
     wide = _run_with_stall(pid, url, concurrency=256)
     narrow = _run_with_stall(pid, url, concurrency=64)
+    on_asyncio = _run_with_stall(pid, url, concurrency=64, engine="asyncio")  # TLS's engine
 
-    for summary in (wide, narrow):
+    for summary in (wide, narrow, on_asyncio):
         latency, schedule = summary["latency_ms"], summary["schedule"]
         assert latency["count"] == schedule["intended"] == RATE * DURATION, schedule
         assert schedule["dropped"] == 0 and summary["errors"]["transport"] == 0

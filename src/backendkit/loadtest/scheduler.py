@@ -216,10 +216,20 @@ def run_load_sync(
     progress_every: float = 1.0,
     share: Share | None = None,
 ) -> RunResult:
-    """`run_load` in a fresh event loop, with the start-up garbage moved out of the collector."""
+    """`run_load` with the start-up garbage moved out of the collector.
+
+    Plain http runs on the epoll engine (engine.py) where select has epoll; TLS, or a system
+    without epoll, runs in a fresh asyncio event loop.
+    """
+    from backendkit.loadtest import engine
+
     gc.collect()
     gc.freeze()  # older objects are never scanned again: shorter collector pauses mid-run
     try:
+        if engine.AVAILABLE and plan.origin.scheme == "http":
+            return engine.run_epoll(
+                plan, on_progress=on_progress, progress_every=progress_every, share=share
+            )
         return asyncio.run(
             run_load(plan, on_progress=on_progress, progress_every=progress_every, share=share)
         )
