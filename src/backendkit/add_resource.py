@@ -9,7 +9,7 @@ from backendkit.config import ResourceSpec
 from backendkit.context import INITIAL_REVISION
 from backendkit.engine import RenderedFile, write_tree
 from backendkit.errors import UsageError
-from backendkit.generate import build_state, render_resource
+from backendkit.generate import build_state, render_derived, render_resource
 from backendkit.migrations import VERSIONS_DIR, head_revision, read_revisions
 from backendkit.project import Project
 from backendkit.state import STATE_PATH
@@ -23,6 +23,8 @@ class Addition:
 
     resource: ResourceSpec
     files: list[RenderedFile]
+    # Files describing every resource, rendered again (schema.graphql).
+    updated: tuple[RenderedFile, ...] = ()
 
 
 def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False) -> Addition:
@@ -61,18 +63,25 @@ def add_resource(project: Project, spec: ResourceSpec, *, dry_run: bool = False)
     clashes = sorted(f.path for f in files if (project.root / f.path).exists())
     if clashes:
         raise UsageError(f"refusing to overwrite existing files: {', '.join(clashes)}")
+    # Files describing every resource (schema.graphql) are rendered again, the only ones
+    # replaced: they hold nothing but what the resources say.
+    derived = render_derived(config, migrations, template)
+    renewed = {f.path for f in derived}
     # The baseline keeps every verified entry and gains the new files.
     baseline = [
         RenderedFile(path, content, project.state.files[path].ownership)
         for path, content in load_baseline(project.root, project.state).items()
+        if path not in renewed
     ]
-    state = build_state(config, migrations, template, [*baseline, *files], project.created_with())
+    rendered = [*files, *derived]
+    everything = [*baseline, *rendered]
+    state = build_state(config, migrations, template, everything, project.created_with())
     state.files = {**project.state.files, **state.files}
-    written = [*files, baseline_file([*baseline, *files])]
+    written = [*rendered, baseline_file([*baseline, *rendered])]
     written.append(RenderedFile(STATE_PATH, state.dump(), "managed"))
     if not dry_run:
         write_tree(project.root, written)
-    return Addition(resource=spec, files=files)
+    return Addition(resource=spec, files=files, updated=tuple(derived))
 
 
 def _next_migration(project: Project, table: str) -> tuple[str, str | None]:

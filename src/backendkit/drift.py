@@ -90,6 +90,12 @@ def check_project(
         from backendkit.migrate.check_step import check_migrations
 
         step = check_migrations(project.root)
+    # schema.graphql against the code's schema, by the same project environment.
+    schema_problem = None
+    if migrations and project.state.source is None:
+        from backendkit.graphql_check import schema_problem as graphql_schema_problem
+
+        schema_problem = graphql_schema_problem(project.root)
     report = DriftReport(
         root=str(project.root),
         migrations=step,
@@ -97,6 +103,8 @@ def check_project(
         recorded_template=project.state.template.version,
         installed_template=installed_version,
     )
+    if schema_problem is not None:
+        report.problems.append(schema_problem)
     if strict and installed_version != project.state.template.version:
         report.problems.append(
             f"template {template_name} {installed_version} is installed; the project was "

@@ -116,6 +116,21 @@ def render_resource(
     return _render_resource(template, context, resource, {})
 
 
+# Project files that describe every resource, rendered again when a resource is added.
+DERIVED_PROJECT_FILES = ("schema.graphql",)
+
+
+def render_derived(
+    config: ServiceConfig, migrations: dict[str, tuple[str, str | None]], template: Template
+) -> list[RenderedFile]:
+    """The project files derived from the whole list of resources (``schema.graphql``)."""
+    context = service_context(
+        config, migrations, template_version=template.version, secret_key="unused"
+    )
+    files = template.render(PROJECT_SUBDIRECTORY, context)
+    return [f for f in files if f.path in DERIVED_PROJECT_FILES]
+
+
 def _render_resource(
     template: Template,
     context: dict[str, Any],

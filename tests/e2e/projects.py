@@ -59,7 +59,8 @@ PROJECTS: dict[str, ProjectSpec] = {
     # The default: JWT auth with the user resource as its accounts, plus an owned resource.
     # Its users collection is admin-only; tests/e2e/test_auth_live.py walks it live.
     "user": ProjectSpec(
-        args=("user", "--crud"),
+        # GraphQL beside REST too: the account's admin-only type and its action as a mutation.
+        args=("user", "--crud", "--api", "rest,graphql"),
         then=(
             ("add", "resource", "note", "title:str", "--owned"),
             # An action of the sign-in account (admin-only, like the rest of /users).
@@ -165,6 +166,16 @@ PROJECTS: dict[str, ProjectSpec] = {
                 "body:text:optional",
                 "--soft-delete",
             ),
+            # An action with a body: a mutation with an input and payload errors.
+            (
+                "add",
+                "action",
+                "review",
+                "flag",
+                "--body",
+                "reason:str(80)",
+                "severity:enum(low,high)=low",
+            ),
         ),
         collection="/api/v1/categories",
         valid={"name": "Lamps"},
@@ -184,7 +195,7 @@ PROJECTS: dict[str, ProjectSpec] = {
             "rest,graphql",
         ),
         then=(
-            ("add", "resource", "wish", "title:str", "--owned"),
+            ("add", "resource", "wish", "title:text", "--owned"),
             ("add", "resource", "product", "category:ref(category)", *EVERY_FIELD_TYPE.split()),
             (
                 "add",
@@ -194,6 +205,16 @@ PROJECTS: dict[str, ProjectSpec] = {
                 "rating:int:index",
                 "body:text:optional",
                 "--soft-delete",
+            ),
+            # An action with a body: a mutation with an input and payload errors.
+            (
+                "add",
+                "action",
+                "review",
+                "flag",
+                "--body",
+                "reason:str(80)",
+                "severity:enum(low,high)=low",
             ),
         ),
         collection="/api/v1/categories",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -104,3 +108,31 @@ def test_graphql_over_http(
         page = urllib.request.Request(endpoint, headers={"Accept": "text/html"})
         with urllib.request.urlopen(page, timeout=10) as response:
             assert "graphiql" in response.read().decode().lower()
+
+
+def test_check_compares_the_schema_file_with_the_code(
+    generated: GeneratedProject, project_venv: ProjectVenv, tmp_path: Path
+) -> None:
+    project = generated(PROJECT)
+    python = str(project_venv(project).python)
+    copy = tmp_path / PROJECT
+    shutil.copytree(project, copy)
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "backendkit", "check", "--no-diff"],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1", "BACKENDKIT_PROJECT_PYTHON": python},
+            check=False,
+        )
+
+    # As generated (rendered without importing the project): Strawberry prints the same.
+    passed = check()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    schema = copy / "schema.graphql"
+    schema.write_text(schema.read_text().replace("totalCount: Int!", "total: Int!", 1))
+    failed = check()
+    assert failed.returncode == 1
+    assert "schema.graphql: differs from the schema the code serves" in failed.stdout

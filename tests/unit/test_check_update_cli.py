@@ -70,14 +70,21 @@ def test_update_turns_graphql_on_and_off(project: Path) -> None:
         assert (project / path).is_file(), path
     assert "install_graphql" in (project / "app/main.py").read_text()
     assert "strawberry-graphql" in (project / "pyproject.toml").read_text()
+    assert "type Shop {" in (project / "schema.graphql").read_text()
     assert run_cli("check", cwd=project).returncode == 0
     added = run_cli("add", "resource", "tag", "label:str", cwd=project)
     assert added.returncode == 0, added.stderr
+    assert "updated schema.graphql" in added.stdout
     assert (project / "app/tag/graphql.py").is_file()
+    # The schema file gains the new resource; check still finds every file as recorded.
+    schema = (project / "schema.graphql").read_text()
+    assert "type Tag {" in schema and "type Shop {" in schema
+    assert run_cli("check", cwd=project).returncode == 0
     result = run_cli("update", "--set", "api=rest", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (project / "app/core/graphql.py").exists()
     assert not (project / "app/tag/graphql.py").exists()
+    assert not (project / "schema.graphql").exists()
     assert "strawberry" not in (project / "pyproject.toml").read_text()
     assert "api:" not in (project / ".backendkit/state.yml").read_text()
 

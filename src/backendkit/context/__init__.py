@@ -12,6 +12,7 @@ from backendkit import __version__
 from backendkit.config import ServiceConfig
 from backendkit.context.codegen import py_str, python_imports, render_call, render_collection
 from backendkit.context.field_view import FieldView
+from backendkit.context.graphql_sdl import graphql_sdl
 from backendkit.context.resource_view import ResourceView
 from backendkit.deploy import deploy_context
 
@@ -62,6 +63,8 @@ def service_context(
         "render_call": render_call,
         "render_collection": render_collection,
         "py_str": py_str,
+        # schema.graphql, rendered without importing the project (--api rest,graphql).
+        "graphql_sdl": graphql_sdl,
         # Values the Dockerfile, compose, Kubernetes and CI files share (see deploy.py).
         **deploy_context(config),
     }

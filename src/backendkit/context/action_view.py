@@ -9,6 +9,7 @@ from functools import cached_property
 from backendkit.actions import ActionSpec
 from backendkit.context.codegen import Call, py_str
 from backendkit.context.field_view import FieldView
+from backendkit.context.graphql_names import camel
 from backendkit.naming import ResourceNames, pascal
 
 
@@ -54,6 +55,16 @@ class ActionView:
     @property
     def request_class(self) -> str:
         return f"{self.resource.class_name}{pascal(self.spec.name)}Request"
+
+    @property
+    def graphql_mutation(self) -> str:
+        """Its GraphQL mutation: the service function in camelCase (``markPaidOrder``)."""
+        return camel(self.function)
+
+    @property
+    def graphql_input(self) -> str:
+        """The GraphQL input type of its body (``MarkPaidOrderInput``)."""
+        return f"{pascal(self.spec.name)}{self.resource.class_name}Input"
 
     @property
     def summary(self) -> str:

@@ -70,6 +70,8 @@ def resource(
     out = console()
     for file in sorted(addition.files, key=lambda f: f.path):
         out.print(f"  {'would add' if dry_run else 'added'} {file.path}", markup=False)
+    for file in addition.updated:
+        out.print(f"  {'would update' if dry_run else 'updated'} {file.path}", markup=False)
     verb = "would add" if dry_run else "added"
     out.print(f"{verb} resource {spec.name} ({len(addition.files)} files)"
               + ("; nothing written (dry run)" if dry_run else ""))  # fmt: skip
