@@ -335,6 +335,9 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
         DOCS_ENABLED="false",
         # One client sends all the load: the limiter still counts every request, never refuses.
         RATE_LIMIT_PER_MINUTE=str(10**12),
+        # wrk is one client: the per-client in-flight bound would shed part of its load as
+        # fast 429s that inflate req/s; the peer has no such bound.
+        REQUESTS_IN_FLIGHT_PER_CLIENT="0",
         # Each worker gets its share of the connections; no overflow.
         DB_POOL_SIZE=str(max(1, args.connections // args.workers)),
     )
