@@ -1,6 +1,7 @@
-"""Services with a message broker (--broker rabbitmq|nats|redis) and a resource with events
-pass their own checks: lint, types, and their events tests on SQLite and PostgreSQL (the
-in-memory broker); the resource's whole suite, readiness and metrics once, with RabbitMQ."""
+"""Services with a message broker (--broker rabbitmq|nats|redis), a resource with events, a
+consumer and a job pass their own checks: lint, types, and their events tests on SQLite and
+PostgreSQL (the in-memory broker); the resource's whole suite, readiness and metrics once,
+with RabbitMQ."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.e2e.projects import check_tool
 
 pytestmark = pytest.mark.e2e
 
-EVENTS_TESTS = ("tests/core/test_events.py", "tests/order/test_order_events.py")
+EVENTS_TESTS = ("tests/core/test_events.py", "tests/order/test_order_events.py", "tests/jobs")
 
 
 def _generate(broker: str, parent: Path) -> Path:
@@ -33,6 +34,10 @@ def _generate(broker: str, parent: Path) -> Path:
     added = subprocess.run(
         [*consumer, "--from", "order", "--path", str(project)], capture_output=True, text=True
     )
+    assert added.returncode == 0, added.stderr
+    # A job as `add job` writes it (module and test) is run by the worker's consumers.
+    job = [sys.executable, "-m", "backendkit", "add", "job", "send_invoice", "--path", str(project)]
+    added = subprocess.run(job, capture_output=True, text=True)
     assert added.returncode == 0, added.stderr
     return project
 

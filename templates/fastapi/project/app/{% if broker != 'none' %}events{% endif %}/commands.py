@@ -2,8 +2,8 @@
 
 - ``relay``: publishes the outbox (run one or more beside web processes started with
   EVENTS_RELAY_IN_PROCESS=false);
-- ``worker``: runs the consumers (app/consumers/), with EVENTS_CONSUME_IN_PROCESS=false on
-  the web processes;
+- ``worker``: runs the consumers (app/consumers/) and the jobs (app/jobs/), with
+  EVENTS_CONSUME_IN_PROCESS=false on the web processes;
 - ``events dead-letters``: lists the events whose handler failed every attempt;
 - ``events replay [EVENT_ID ...]``: runs them (or the ones named) through their handler again.
 """
@@ -18,6 +18,7 @@ from app.core.config import get_settings
 from app.core.database import Database
 from app.core.logging import configure_logging
 from app.events.consumers import dead_letters, discover_handlers, replay
+from app.events.jobs import discover_jobs
 from app.events.outbox import use_source
 from app.events.runtime import EventRuntime
 
@@ -46,7 +47,7 @@ def relay_main(argv: list[str]) -> int:
 
 
 def worker_main(argv: list[str]) -> int:
-    """Run the consumers until stopped."""
+    """Run the consumers and the jobs until stopped."""
     parser = argparse.ArgumentParser(prog="python -m app worker", description=worker_main.__doc__)
     parser.parse_args(argv)
     asyncio.run(_serve(relay=False, consume=True))
@@ -54,13 +55,15 @@ def worker_main(argv: list[str]) -> int:
 
 
 async def _events(command: str, event_ids: list[str]) -> int:
-    database = Database.from_settings(get_settings())
+    settings = get_settings()
+    database = Database.from_settings(settings)
     try:
         if command == "dead-letters":
             for letter in await dead_letters(database):
                 print(json.dumps(letter, default=str))
             return 0
-        handled, failed = await replay(database, discover_handlers(), event_ids or None)
+        handlers = [*discover_handlers(), *discover_jobs(settings.app_name)]
+        handled, failed = await replay(database, handlers, event_ids or None)
         print(f"replayed {handled}, failed again {failed}")
         return 1 if failed else 0
     finally:
