@@ -5,6 +5,7 @@ with RabbitMQ."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,12 @@ from tests.e2e.projects import check_tool
 
 pytestmark = pytest.mark.e2e
 
-EVENTS_TESTS = ("tests/core/test_events.py", "tests/order/test_order_events.py", "tests/jobs")
+EVENTS_TESTS = (
+    "tests/core/test_events.py",
+    "tests/core/test_asyncapi.py",
+    "tests/order/test_order_events.py",
+    "tests/jobs",
+)
 
 
 def _generate(broker: str, parent: Path) -> Path:
@@ -63,3 +69,8 @@ def test_a_service_with_events_passes_its_checks(
         venv, project, *pytest_args, *EVENTS_TESTS, TEST_DATABASE_URL=asyncpg_url
     )
     assert " passed" in on_postgres.stdout and " skipped" not in on_postgres.stdout
+    # The first run wrote the AsyncAPI document; it names what the service publishes and reads.
+    document = json.loads((project / "asyncapi.json").read_text())
+    schemas = document["components"]["schemas"]
+    assert {"OrderCreatedEvent", "OrderDeletedEvent", "JobSendInvoiceEvent"} <= set(schemas)
+    assert schemas["SendInvoicePayload"]["type"] == "object"
