@@ -1,7 +1,7 @@
 """Services with a message broker (--broker rabbitmq|nats|redis), a resource with events, a
 consumer and a job pass their own checks: lint, types, and their events tests on SQLite and
 PostgreSQL (the in-memory broker); the resource's whole suite, readiness and metrics once,
-with RabbitMQ."""
+with RabbitMQ; the worker's consumer-lag count against each real broker."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_service
 from tests.e2e.events_venv import events_venv
 from tests.e2e.projects import check_tool
+from tests.e2e.test_events_live import BROKERS
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +71,11 @@ def test_a_service_with_events_passes_its_checks(
         venv, project, *pytest_args, *EVENTS_TESTS, TEST_DATABASE_URL=asyncpg_url
     )
     assert " passed" in on_postgres.stdout and " skipped" not in on_postgres.stdout
+    # The worker's consumer lag, counted at the real broker (RabbitMQ, NATS, Redis).
+    url = require_service(broker, *BROKERS[broker])
+    probe = Path(__file__).with_name("events_lag_probe.py")
+    lag = check_tool(venv, project, str(probe), broker, PYTHONPATH=str(project), BROKER_URL=url)
+    assert "pending 3" in lag.stdout
     # The first run wrote the AsyncAPI document; it names what the service publishes and reads.
     document = json.loads((project / "asyncapi.json").read_text())
     schemas = document["components"]["schemas"]
