@@ -214,6 +214,16 @@ def test_workflow_starts_redis_whatever_the_cache_as_compose_and_kubernetes_do(
     assert test_job["env"][context["env"].redis_url].startswith("redis://localhost:")
 
 
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "redis"])
+def test_workflow_of_a_service_with_a_broker_starts_no_broker(tmp_path: Path, broker: str) -> None:
+    """Its tests run on FastStream's in-memory broker (docs/events.md, Continuous integration)."""
+    path, _ = render_workflow(tmp_path, broker=broker)
+    validators.check_jsonschema("vendor.github-workflows", [path])
+    services = yaml.safe_load(path.read_text())["jobs"]["test"]["services"]
+    assert set(services) == {"postgres", "redis"}
+    assert "in-memory broker" in path.read_text()
+
+
 @pytest.mark.parametrize("deploy", [(), ("docker", "k8s")], ids=["none", "docker,k8s"])
 def test_dependabot_config_passes_its_schema_and_covers_lock_image_and_actions(
     generate: Callable[..., Project], deploy: tuple[str, ...]

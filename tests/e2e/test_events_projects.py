@@ -6,6 +6,8 @@ with RabbitMQ; the worker's consumer-lag count against each real broker."""
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +83,44 @@ def test_a_service_with_events_passes_its_checks(
     schemas = document["components"]["schemas"]
     assert {"OrderCreatedEvent", "OrderDeletedEvent", "JobSendInvoiceEvent"} <= set(schemas)
     assert schemas["SendInvoicePayload"]["type"] == "object"
+
+
+def test_a_service_that_gains_a_broker_gets_the_event_tables_through_a_migration(
+    tmp_path: Path,
+) -> None:
+    """``update --set broker=...`` gives the initial migration the events' tables; ``migrate
+    create_event_tables`` brings them to a database that had applied it before, and a
+    database made afterwards reaches the same head (the revision finds them there)."""
+    project = tmp_path / "order"
+    backendkit = [sys.executable, "-m", "backendkit"]
+    new = [*backendkit, "new", "order", "--crud", "total:int", "--auth", "none", "--defaults"]
+    made = subprocess.run([*new, "--output", str(project)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    url = "sqlite+aiosqlite:///{}".format
+    updated = subprocess.run(
+        [*backendkit, "update", "--set", "broker=rabbitmq", "--path", str(project)],
+        capture_output=True,
+        text=True,
+    )
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    venv = events_venv(project)
+    # The database of the service before its broker: the initial migration without the tables.
+    subprocess.run(["git", "stash", "-q"], cwd=project, check=True)
+    check_tool(venv, project, "-m", "alembic", "upgrade", "head", DATABASE_URL=url(before))
+    subprocess.run(["git", "stash", "pop", "-q"], cwd=project, check=True)
+    migrate = [*backendkit, "migrate", "create_event_tables", "--python", str(venv.python)]
+    made_revision = subprocess.run(
+        [*migrate, "--path", str(project)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url(before)},
+    )
+    assert made_revision.returncode == 0, made_revision.stdout + made_revision.stderr
+    for database in (before, after):
+        check_tool(venv, project, "-m", "alembic", "upgrade", "head", DATABASE_URL=url(database))
+        with sqlite3.connect(database) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        assert {"outbox_events", "inbox_events", "dead_letters", "orders"} <= tables
+    check_tool(venv, project, "-m", "ruff", "check", "--no-cache", "migrations")
+    check_tool(venv, project, "-m", "ruff", "format", "--check", "--no-cache", "migrations")
