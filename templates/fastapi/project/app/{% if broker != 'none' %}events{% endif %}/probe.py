@@ -4,6 +4,9 @@ as the web process: /metrics needs METRICS_TOKEN when it is set)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import uvicorn
 from fastapi import FastAPI
 from prometheus_client.registry import Collector
@@ -16,6 +19,8 @@ from app.core.routing import add_routes
 from app.core.shared_store import shared_store
 from app.events.metrics import EventsCollector
 from app.events.runtime import EventRuntime
+
+logger = logging.getLogger("app.events.probe")
 
 
 def probe_app(
@@ -43,6 +48,13 @@ def probe_app(
 
 
 async def serve(app: FastAPI, host: str, port: int) -> None:
-    """Answer on HOST:PORT until the process is asked to stop (SIGTERM, SIGINT)."""
-    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning")
-    await uvicorn.Server(config).serve()
+    """Answer on HOST:PORT until the process is asked to stop (SIGTERM, SIGINT). PORT 0, or a
+    port another process holds (several relays on one machine), runs without the endpoints."""
+    if port:
+        config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning")
+        try:
+            await uvicorn.Server(config).serve()
+            return
+        except SystemExit:  # uvicorn's answer to a port it cannot bind
+            logger.warning("port %d is taken: no /health, /ready or /metrics here", port)
+    await asyncio.Event().wait()
