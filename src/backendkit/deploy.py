@@ -55,6 +55,20 @@ class EnvNames:
 ENV = EnvNames()
 
 
+@dataclass(frozen=True)
+class EventEnvNames:
+    """The variables of a service with a message broker that its deploy files set: the relay
+    and the consumers in processes of their own, whose probe server listens on all interfaces."""
+
+    relay_in_process: str = "EVENTS_RELAY_IN_PROCESS"
+    consume_in_process: str = "EVENTS_CONSUME_IN_PROCESS"
+    probe_port: str = "EVENTS_PROBE_PORT"
+    host: str = "HOST"
+
+
+EVENTS_ENV = EventEnvNames()
+
+
 def dns_name(service: str) -> str:
     """SERVICE as a DNS label: Kubernetes object names and the image name."""
     return service.replace("_", "-")
@@ -62,6 +76,8 @@ def dns_name(service: str) -> str:
 
 # The message brokers' client ports, and BROKER_URL's placeholder in the Secret template.
 BROKER_PORTS = {"rabbitmq": 5672, "nats": 4222}
+# Where `python -m app relay` and `worker` answer /health, /ready and /metrics.
+EVENTS_PROBE_PORT = 8001
 BROKER_SECRET_URLS = {
     "rabbitmq": "amqp://USER:PASSWORD@HOST:5672/",
     "nats": "nats://USER:PASSWORD@HOST:4222",
@@ -74,6 +90,12 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
     name = dns_name(config.name)
     broker_secret = (
         {"BROKER_URL": BROKER_SECRET_URLS[config.broker]} if config.broker != "none" else {}
+    )
+    # Kubernetes runs the relay and the worker as Deployments of their own (k8s/base/events.yaml).
+    events_settings = (
+        {EVENTS_ENV.relay_in_process: "false", EVENTS_ENV.consume_in_process: "false"}
+        if config.broker != "none"
+        else {}
     )
     return {
         "dns_name": name,
@@ -91,10 +113,12 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
         "postgres_db": POSTGRES_DB,
         "redis_port": REDIS_PORT,
         "broker_port": BROKER_PORTS.get(config.broker),
+        "events_probe_port": EVENTS_PROBE_PORT,
         "public_host": f"{name}.example.com",
         "app_uid": APP_UID,
         "default_workers": DEFAULT_WORKERS,
         "env": ENV,
+        "events_env": EVENTS_ENV,
         # Non-secret settings of a deployed service (a ConfigMap in Kubernetes).
         "production_settings": {
             ENV.app_env: "production",
@@ -102,6 +126,7 @@ def deploy_context(config: ServiceConfig) -> dict[str, Any]:
             ENV.cors_origins: "",
             ENV.workers: str(DEFAULT_WORKERS),
             ENV.db_pool_size: str(K8S_DB_POOL_SIZE),
+            **events_settings,
         },
         # Settings that hold credentials (a Secret in Kubernetes), with the placeholders of the
         # Secret template; the service refuses to start on the placeholder secret key.

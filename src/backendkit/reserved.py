@@ -15,7 +15,7 @@ RESERVED_MODULE_NAMES = frozenset(
         "alembic", "config", "settings", "database", "models", "schemas", "typing", "datetime",
         "decimal", "uuid", "enum", "json", "sqlalchemy", "fastapi", "pydantic", "logging",
         "main", "conftest", "cache", "accounts", "factories", "routing", "errors", "pagination",
-        "events", "consumers", "faststream",
+        "events", "consumers", "jobs", "faststream",
     }
 )  # fmt: skip
 

@@ -38,11 +38,14 @@ def combination_id(deploy: tuple[str, ...], ci: str) -> str:
 
 @pytest.fixture(scope="session")
 def generate(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Project]:
-    """Generate (once) the project for a deploy/ci combination; no arguments: the defaults."""
+    """Generate (once) the project for a deploy/ci combination (and broker); no arguments: the
+    defaults."""
     made: dict[object, Project] = {}
 
-    def _generate(deploy: tuple[str, ...] | None = None, ci: str | None = None) -> Project:
-        key = (deploy, ci)
+    def _generate(
+        deploy: tuple[str, ...] | None = None, ci: str | None = None, broker: str = "none"
+    ) -> Project:
+        key = (deploy, ci, broker)
         if key not in made:
             values: dict[str, Any] = {
                 "name": SERVICE_NAME,
@@ -52,6 +55,8 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Project]
                 values["deploy"] = list(deploy)
             if ci is not None:
                 values["ci"] = ci
+            if broker != "none":
+                values["broker"] = broker
             config = ServiceConfig.model_validate(values)
             root = tmp_path_factory.mktemp("deploy") / SERVICE_NAME
             new_service(config, root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,40 @@ def test_default_project_passes_every_validator(
     workflow = [project.root / ".github/workflows/ci.yml"]
     validators.check_jsonschema("vendor.github-workflows", workflow)
     validators.check_jsonschema("custom.github-workflows-require-timeout", workflow)
+
+
+def test_with_a_broker_the_relay_and_the_worker_are_deployments_of_their_own(
+    generate: Callable[..., Project], tmp_path: Path
+) -> None:
+    project = generate(("k8s",), "none", "rabbitmq")
+    overlays = [render_overlay(project, overlay, tmp_path) for overlay in OVERLAYS]
+    validators.kubernetes_validate([*manifests_of(project), *overlays])
+    name, env = project.values["dns_name"], project.values["events_env"]
+    built = build(project.root / "k8s/overlays/prod")
+    deployments = {m["metadata"]["name"]: m for m in built if m["kind"] == "Deployment"}
+    assert set(deployments) == {name, f"{name}-relay", f"{name}-worker"}
+    for process in ("relay", "worker"):
+        pod = deployments[f"{name}-{process}"]["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        assert container["command"] == ["python", "-m", "app", process]
+        assert {e["name"]: e["value"] for e in container["env"]}[env.host] == "0.0.0.0"
+        assert container["ports"][0]["containerPort"] == project.values["events_probe_port"]
+        assert container["readinessProbe"]["httpGet"]["path"] == project.values["ready_path"]
+        assert container["livenessProbe"]["httpGet"]["path"] == project.values["health_path"]
+        selector = deployments[f"{name}-{process}"]["spec"]["selector"]["matchLabels"]
+        assert selector["app.kubernetes.io/component"] == process  # not the API's Service
+    [config] = [m for m in built if m["kind"] == "ConfigMap"]
+    assert config["data"][env.relay_in_process] == "false"
+    assert config["data"][env.consume_in_process] == "false"
+    settings = (project.root / "app/core/config.py").read_text()
+    for variable in vars(env).values():  # each is a setting of the service
+        assert re.search(rf"^\s+{variable.lower()}: ", settings, re.MULTILINE), variable
+    plain = generate(("k8s",), "none")
+    assert not plain.has("k8s/base/events.yaml")
+    [plain_config] = [
+        m for m in build(plain.root / "k8s/overlays/prod") if m["kind"] == "ConfigMap"
+    ]
+    assert env.relay_in_process not in plain_config["data"]
 
 
 def test_this_repositorys_workflows_pass_the_github_workflow_schemas() -> None:
@@ -177,6 +212,16 @@ def test_workflow_starts_redis_whatever_the_cache_as_compose_and_kubernetes_do(
     test_job = yaml.safe_load(path.read_text())["jobs"]["test"]
     assert test_job["services"]["redis"]["image"] == context["redis_image"]
     assert test_job["env"][context["env"].redis_url].startswith("redis://localhost:")
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq", "nats", "redis"])
+def test_workflow_of_a_service_with_a_broker_starts_no_broker(tmp_path: Path, broker: str) -> None:
+    """Its tests run on FastStream's in-memory broker (docs/events.md, Continuous integration)."""
+    path, _ = render_workflow(tmp_path, broker=broker)
+    validators.check_jsonschema("vendor.github-workflows", [path])
+    services = yaml.safe_load(path.read_text())["jobs"]["test"]["services"]
+    assert set(services) == {"postgres", "redis"}
+    assert "in-memory broker" in path.read_text()
 
 
 @pytest.mark.parametrize("deploy", [(), ("docker", "k8s")], ids=["none", "docker,k8s"])

@@ -115,3 +115,49 @@ def test_add_consumer_needs_a_broker(tmp_path: Path) -> None:
     result = run_cli("add", "consumer", "order.created", cwd=tmp_path / "plain")
     assert result.returncode == 2
     assert "no message broker" in result.stderr
+
+
+def test_add_job_writes_a_module_and_a_test_that_are_the_users(order: Path) -> None:
+    added = run_cli("add", "job", "send_invoice", cwd=order)
+    assert added.returncode == 0, added.stderr
+    module = (order / "app/jobs/send_invoice.py").read_text()
+    assert 'JOB = "send_invoice"' in module
+    assert "async def enqueue(connection: AsyncConnection, payload: Payload) -> str:" in module
+    assert "in_memory(broker)" in (order / "tests/jobs/test_send_invoice.py").read_text()
+    assert (order / "app/jobs/__init__.py").is_file()
+    assert run_cli("check", cwd=order).returncode == 0
+    again = run_cli("add", "job", "send_invoice", cwd=order)
+    assert again.returncode == 2
+    assert "refusing to overwrite" in again.stderr
+    updated = run_cli("update", "--set", "broker=redis", cwd=order)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert (order / "app/jobs/send_invoice.py").read_text() == module
+    assert run_cli("check", cwd=order).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("SendInvoice", "expected a snake_case name"),
+        ("send-invoice", "expected a snake_case name"),
+        ("../x", "expected a snake_case name"),
+        ("send__invoice", "expected a snake_case name"),
+        ("class", "a Python keyword"),
+        ("test_it", "a test's name"),
+    ],
+)
+def test_add_job_refuses_bad_names(order: Path, name: str, message: str) -> None:
+    result = run_cli("add", "job", name, cwd=order)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "\n" not in result.stderr.strip()
+    assert not (order / "app/jobs").exists()
+    assert not (order / "tests/jobs").exists()
+
+
+def test_add_job_needs_a_broker(tmp_path: Path) -> None:
+    made = run_cli("new", "plain", "--no-git", "--defaults", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    result = run_cli("add", "job", "send_invoice", cwd=tmp_path / "plain")
+    assert result.returncode == 2
+    assert "no message broker" in result.stderr

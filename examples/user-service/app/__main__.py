@@ -1,7 +1,7 @@
 """``python -m app``: run the development server (on a migrated database).
 
 ``python -m app COMMAND ...`` runs one of the service's commands instead (``create-admin``
-with JWT auth; ``relay``, ``worker`` and ``events`` with a message broker).
+with JWT auth; ``relay``, ``worker``, ``events`` and ``asyncapi`` with a message broker).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ COMMANDS = {
     "relay": "app.events.commands:relay_main",
     "worker": "app.events.commands:worker_main",
     "events": "app.events.commands:events_main",
+    "asyncapi": "app.events.asyncapi:main",
 }
 
 

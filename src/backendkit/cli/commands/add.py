@@ -9,7 +9,7 @@ import typer
 
 app = typer.Typer(
     name="add",
-    help="Add a resource, a field, an action or an event consumer to the project.",
+    help="Add a resource, a field, an action, an event consumer or a job to the project.",
     no_args_is_help=True,
 )
 
@@ -222,3 +222,35 @@ def consumer(
         out.print(f"  {'would add' if dry_run else 'added'} {file}", markup=False)
     if not dry_run:
         out.print(f"next: fill in handle() of {sorted(addition.files)[-1]}", markup=False)
+
+
+JOB_EPILOG = """\
+Examples:
+
+  backendkit add job send_invoice
+
+  backendkit add job rebuild_search_index --dry-run
+
+Writes app/jobs/<name>.py (JOB, Payload, enqueue(), run()) and tests/jobs/test_<name>.py, both
+yours. Call enqueue(connection, Payload(...)) in the transaction of the change that asks for
+the job; python -m app worker runs it with the consumers' retries and dead letters.
+"""
+
+
+@app.command("job", epilog=JOB_EPILOG)
+def job(
+    name: str = typer.Argument(..., help="The job's snake_case name, e.g. send_invoice."),
+    path: Path = typer.Option(Path("."), "--path", help="The project, or a directory inside it."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the files; write nothing."),
+) -> None:
+    """Add a job (app/jobs/): long-running work the worker runs, yours to fill in."""
+    from backendkit.add_job import PACKAGE, add_job
+    from backendkit.cli.output import console
+    from backendkit.project import Project
+
+    addition = add_job(Project.find(path), name, dry_run=dry_run)
+    out = console()
+    for file in sorted(addition.files):
+        out.print(f"  {'would add' if dry_run else 'added'} {file}", markup=False)
+    if not dry_run:
+        out.print(f"next: fill in Payload and run() of {PACKAGE}/{name}.py", markup=False)

@@ -58,9 +58,20 @@ def new_event(type: str, data: Mapping[str, Any], *, subject: str | None = None)
     )
 
 
+# The resources whose writes publish events, with their data's model (the AsyncAPI document).
+_published: dict[str, type[BaseModel]] = {}
+
+
+def published_events() -> dict[str, type[BaseModel]]:
+    """The resources whose repositories were imported and publish events, with the model of
+    their events' data."""
+    return dict(_published)
+
+
 def row_events(resource: str, public: type[BaseModel]) -> RowEvents:
     """What a repository calls on each write of a RESOURCE row: ``<resource>.<action>`` with
     the row's public representation (PUBLIC, as clients read it) as data."""
+    _published[resource] = public
 
     async def write(connection: AsyncConnection, action: str, row: Mapping[str, Any]) -> None:
         data = public.model_validate(row).model_dump(mode="json", by_alias=True)

@@ -1,4 +1,5 @@
-"""The events machinery of one process: a broker client, the relay, the consumers."""
+"""The events machinery of one process: a broker client, the relay, the consumers (and the
+jobs, app/jobs/, which are consumers of the ``job.<name>`` events this service enqueues)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.core.config import Settings
 from app.core.database import Database
 from app.events.broker import create_broker, publish, subscribe
 from app.events.consumers import Consumer, discover_handlers
+from app.events.jobs import discover_jobs
 from app.events.relay import Relay
 
 logger = logging.getLogger("app.events")
@@ -38,7 +40,7 @@ class EventRuntime:
                 max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,
             )
-            for spec in discover_handlers()
+            for spec in [*discover_handlers(), *discover_jobs(settings.app_name)]
         ]
         self._tasks: list[asyncio.Task[None]] = []
 
