@@ -27,8 +27,6 @@ from app.events.outbox import NOTIFY_CHANNEL
 logger = logging.getLogger("app.events.relay")
 
 Publish = Callable[[dict[str, Any]], Awaitable[None]]
-# Publishes in flight at once (within the broker client's connection pool).
-PUBLISH_CONCURRENCY = 50
 _outbox = OutboxEvent.__table__
 _earlier = _outbox.alias("earlier")
 
@@ -76,11 +74,10 @@ class Relay:
         """Publish one batch and mark it published; how many events it held."""
         async with self.database.engine.begin() as connection:
             rows = (await connection.execute(self._claim)).all()
-            # A batch holds one event per aggregate, so its events may go out together: the
-            # broker's confirmations then overlap instead of adding up.
-            for start in range(0, len(rows), PUBLISH_CONCURRENCY):
-                chunk = rows[start : start + PUBLISH_CONCURRENCY]
-                await asyncio.gather(*(self.publish(row.envelope) for row in chunk))
+            # A batch holds one event per aggregate, so all its events may go out at once:
+            # the broker's confirmations then overlap instead of adding up (a broker confirms
+            # a persistent message once it is on disk, which takes milliseconds).
+            await asyncio.gather(*(self.publish(row.envelope) for row in rows))
             if rows:
                 positions = [row.position for row in rows]
                 await connection.execute(
