@@ -85,7 +85,8 @@ async def consume(database_name, source):
     while consumer.handled < N and time.time() < deadline:
         await asyncio.sleep(0.01)
     print(json.dumps({"handled": consumer.handled, "at": HANDLED}), flush=True)
-    await consumer.close()
+    if hasattr(consumer, "close"):  # a template before batched consumers has none
+        await consumer.close()
     await broker.stop()
     await database.dispose()
 

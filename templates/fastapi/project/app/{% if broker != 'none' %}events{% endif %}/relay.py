@@ -112,27 +112,32 @@ class Relay:
         return int(result.rowcount or 0)
 
     async def run(self) -> None:
-        """Publish for ever: a full batch is followed at once by the next, otherwise the relay
-        waits for a notification (PostgreSQL) or the poll interval."""
+        """Publish for ever: a batch is followed at once by the next, until one finds nothing;
+        then the relay waits for a notification (PostgreSQL) or the poll interval."""
         listening = await self._listen()
         last_purge = last_count = 0.0
         loop = asyncio.get_running_loop()
         try:
             while True:
+                # Cleared before the batch is claimed: a commit during the batch wakes the
+                # relay again at once.
+                self._wake.clear()
                 try:
-                    if await self.publish_pending() == self.batch_size:
-                        continue
+                    published = await self.publish_pending()
                     if loop.time() - last_count > 5:
                         last_count = loop.time()
                         self.last_backlog = await self.backlog()
                     if loop.time() - last_purge > 60:
                         last_purge = loop.time()
                         await self.purge_published()
+                    if published:
+                        # More may be claimable now: the next event of each aggregate just
+                        # published, and what committed meanwhile.
+                        continue
                 except Exception:
                     # The broker or the database is away: the events wait in the outbox.
                     logger.warning("outbox relay: publishing failed; retrying", exc_info=True)
                     await asyncio.sleep(self.poll_seconds)
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:
