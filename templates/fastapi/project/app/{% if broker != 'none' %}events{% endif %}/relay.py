@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from app.core.database import Database
 from app.core.types import utcnow
+from app.events.broker import PUBLISH_CONCURRENCY
 from app.events.models import OutboxEvent
 from app.events.outbox import NOTIFY_CHANNEL
 
@@ -59,12 +60,14 @@ class Relay:
         batch_size: int = 200,
         poll_seconds: float = 0.5,
         retention: dt.timedelta = dt.timedelta(days=7),
+        publish_concurrency: int = PUBLISH_CONCURRENCY,
     ) -> None:
         self.database = database
         self.publish = publish
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.retention = retention
+        self.publish_concurrency = publish_concurrency
         self.published = 0
         self.last_backlog = 0
         self._claim = _claim_statement(batch_size)
@@ -74,10 +77,12 @@ class Relay:
         """Publish one batch and mark it published; how many events it held."""
         async with self.database.engine.begin() as connection:
             rows = (await connection.execute(self._claim)).all()
-            # A batch holds one event per aggregate, so all its events may go out at once:
-            # the broker's confirmations then overlap instead of adding up (a broker confirms
-            # a persistent message once it is on disk, which takes milliseconds).
-            await asyncio.gather(*(self.publish(row.envelope) for row in rows))
+            # A batch holds one event per aggregate, so its events may go out together (up to
+            # the broker client's limit): the broker's confirmations then overlap instead of
+            # adding up (a broker confirms a persistent message once it is on disk).
+            for start in range(0, len(rows), self.publish_concurrency):
+                chunk = rows[start : start + self.publish_concurrency]
+                await asyncio.gather(*(self.publish(row.envelope) for row in chunk))
             if rows:
                 positions = [row.position for row in rows]
                 await connection.execute(
