@@ -59,6 +59,13 @@ from app.events.relay import Relay
 # consume:DATABASE:SOURCE (the child this script starts).
 N, BROKER_URL, SERVER, MODE = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 HANDLED = {}
+TYPE = ""  # a type of its own per run (type_of)
+
+
+def type_of(source):
+    # A type no earlier run published: a new JetStream consumer would otherwise go through
+    # the stream's whole history of that subject (other sources' events, dropped one by one).
+    return f"{source}.happened"
 
 
 async def handle(event, connection):
@@ -77,8 +84,8 @@ def settings_of(database, source):
 async def consume(database_name, source):
     database = Database.from_settings(settings_of(database_name, source))
     broker = create_broker(settings_of(database_name, source))
-    consumer = Consumer(database, HandlerSpec("bench.happened", source, handle))
-    subscribe(broker, source, "bench.happened", consumer)
+    consumer = Consumer(database, HandlerSpec(TYPE, source, handle))
+    subscribe(broker, source, TYPE, consumer)
     await broker.start()
     print("ready", flush=True)
     deadline = time.time() + 180
@@ -114,7 +121,7 @@ async def at_rate(database, relay, child, rate, seconds):
 
     async def write(n):
         async with room, database.engine.begin() as connection:
-            await add_to_outbox(connection, new_event("bench.happened", {"n": n}), f"b:{n}")
+            await add_to_outbox(connection, new_event(TYPE, {"n": n}), f"b:{n}")
         committed[n] = time.time()
 
     writes, began = [], time.perf_counter()
@@ -131,8 +138,10 @@ async def at_rate(database, relay, child, rate, seconds):
 
 
 async def main():
+    global TYPE
     if MODE.startswith("consume:"):
         _, database_name, source = MODE.split(":")
+        TYPE = type_of(source)
         await consume(database_name, source)
         return
     name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -144,6 +153,7 @@ async def main():
         config.attributes["configure_logger"] = False
         await asyncio.to_thread(command.upgrade, config, "head")
         source = f"bench-{uuid.uuid4().hex[:8]}"
+        TYPE = type_of(source)
         use_source(source)
         database = Database.from_settings(settings_of(name, source))
         broker = create_broker(settings_of(name, source))
@@ -162,7 +172,7 @@ async def main():
             for start in range(0, N, 500):
                 async with database.engine.begin() as connection:
                     for n in range(start, min(N, start + 500)):
-                        event = new_event("bench.happened", {"n": n})
+                        event = new_event(TYPE, {"n": n})
                         await add_to_outbox(connection, event, f"b:{n}")
             relay = Relay(database, to_broker, batch_size=500)
             began, wall = time.perf_counter(), time.time()
