@@ -1,9 +1,17 @@
 """Two generated services on PostgreSQL and a real broker: ``order`` publishes order.created
-through its outbox; ``inventory`` consumes it and writes a reservation. 1,000 orders give
-exactly 1,000 reservations, none twice, none missing, though the broker goes away from the
-order service for three seconds mid-stream (cut through a TCP proxy: the events wait in the
-outbox) and the consumer process is killed mid-stream (SIGKILL: deliveries in flight come
-again, and the inbox drops the repeats)."""
+through its outbox, from a relay process of its own (``python -m app relay``); ``inventory``
+consumes it and writes a reservation. In one stream of 1,000 orders, four faults:
+
+- the broker goes away from the order service for three seconds (cut through a TCP proxy:
+  the events wait in the outbox);
+- the consumer process is killed (SIGKILL: deliveries in flight come again, and the inbox
+  drops the repeats);
+- the relay process is killed while it publishes (SIGKILL: the batch it had claimed and not
+  marked is published again by its successor; the inbox drops the repeats);
+- the handler raises for one order, every time: that event becomes a dead letter and the
+  others flow past it.
+
+The other 999 orders give exactly 999 reservations, none twice, none missing."""
 
 from __future__ import annotations
 
@@ -33,6 +41,7 @@ BROKERS = {
     "redis": ("redis://127.0.0.1:6379/0", 6379),
 }
 ORDERS = 1000
+POISON = 777  # the total of the order whose handler always raises
 HANDLER = '''"""Reserves stock for each order."""
 
 from __future__ import annotations
@@ -50,7 +59,9 @@ SOURCE: str | None = "{source}"
 
 
 async def handle(event: CloudEvent, connection: AsyncConnection) -> None:
-    """One reservation per order."""
+    """One reservation per order (not for order {poison}: its handler fails every time)."""
+    if event.data["total"] == {poison}:
+        raise ValueError("order {poison} cannot be reserved")
     await connection.execute(sa.insert(Reservation), {{"order_id": uuid.UUID(event.data["id"])}})
 '''
 
@@ -70,7 +81,9 @@ def _services(parent: Path, broker: str, source: str) -> tuple[Path, Path]:
     # Not unique: a second effect of one event would show as a second row.
     _backendkit("add", "resource", "reservation", "order_id:uuid:index", cwd=inventory)
     _backendkit("add", "consumer", "order.created", "--from", source, cwd=inventory)
-    (inventory / "app/consumers/order_created.py").write_text(HANDLER.format(source=source))
+    (inventory / "app/consumers/order_created.py").write_text(
+        HANDLER.format(source=source, poison=POISON)
+    )
     return parent / "order", inventory
 
 
@@ -107,6 +120,17 @@ def _start(venv: Venv, project: Path, env: dict[str, str]) -> tuple[subprocess.P
     raise AssertionError(f"{project.name} did not start")
 
 
+def _start_relay(venv: Venv, project: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(venv.python), "-m", "app", "relay"],
+        cwd=project,
+        env=project_env(project, **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
 def _stop(process: subprocess.Popen[str], *, kill: bool = False) -> None:
     process.kill() if kill else process.terminate()
     process.wait(timeout=15)
@@ -122,13 +146,22 @@ def _sql(database: str, query: str) -> str:
     return result.stdout.strip()
 
 
+def _kill_while_publishing(relay: subprocess.Popen[str], order_db: str) -> None:
+    """SIGKILL the relay while it has events to publish (within a second at most)."""
+    pending = "SELECT count(*) FROM outbox_events WHERE published_at IS NULL"
+    deadline = time.monotonic() + 1.0
+    while _sql(order_db, pending) == "0" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _stop(relay, kill=True)
+
+
 def broker_proxy_down(cut_at: float) -> bool:
     """Whether the cut has lasted its three seconds."""
     return time.monotonic() - cut_at >= 3.0
 
 
 @pytest.mark.parametrize("broker", list(BROKERS))
-def test_every_order_reserved_exactly_once_through_a_consumer_crash(
+def test_every_order_reserved_exactly_once_through_four_faults(
     broker: str, asyncpg_url: str, tmp_path: Path
 ) -> None:
     broker_url, port = BROKERS[broker]
@@ -150,6 +183,7 @@ def test_every_order_reserved_exactly_once_through_a_consumer_crash(
             "DATABASE_URL": f"{server}/{order_db}",
             "APP_NAME": source,
             "RATE_LIMIT_PER_MINUTE": "0",
+            "EVENTS_RELAY_IN_PROCESS": "false",  # `python -m app relay` publishes
         }
         stock_env = {
             **common,
@@ -163,7 +197,12 @@ def test_every_order_reserved_exactly_once_through_a_consumer_crash(
         ours_dead = (
             f"SELECT event_id, error FROM dead_letters WHERE envelope->>'source' = '{source}'"
         )
+        ours_poisoned = (
+            "SELECT string_agg(envelope->'data'->>'total', ',') FROM dead_letters"
+            f" WHERE envelope->>'source' = '{source}'"
+        )
         order_process, order_base = _start(venv, order, order_env)
+        relay_process = _start_relay(venv, order, order_env)
         stock_process, _ = _start(venv, inventory, stock_env)
         try:
             time.sleep(1.0)  # the consumers subscribe in the background
@@ -178,32 +217,41 @@ def test_every_order_reserved_exactly_once_through_a_consumer_crash(
                 if n == ORDERS // 2:
                     _stop(stock_process, kill=True)  # deliveries in flight are not acked
                     stock_process, _ = _start(venv, inventory, stock_env)
+                if n == 3 * ORDERS // 4:
+                    _kill_while_publishing(relay_process, order_db)
+                    relay_process = _start_relay(venv, order, order_env)
                 reply = request("POST", f"{order_base}/api/v1/orders", {"total": n})
                 assert reply.status == 201, reply.body
             if cut_at != float("inf"):  # the orders went faster than the cut lasts
                 time.sleep(max(0.0, 3.0 - (time.monotonic() - cut_at)))
                 broker_proxy.start()
+            reserved = ORDERS - 1  # every order but the poisoned one
+            expected = f"{reserved}|{reserved}"
+            count = "SELECT count(*), count(DISTINCT order_id) FROM reservations"
             deadline = time.monotonic() + 90
             counted = ""
             while time.monotonic() < deadline:
-                counted = _sql(
-                    stock_db, "SELECT count(*), count(DISTINCT order_id) FROM reservations"
-                )
-                if counted == f"{ORDERS}|{ORDERS}":
+                counted = _sql(stock_db, count)
+                if counted == expected and _sql(stock_db, ours_dead):
                     break
                 time.sleep(0.5)
             time.sleep(1.0)  # late redeliveries would add rows now
-            counted = _sql(stock_db, "SELECT count(*), count(DISTINCT order_id) FROM reservations")
+            counted = _sql(stock_db, count)
             letters = _sql(stock_db, ours_dead)
-            assert counted == f"{ORDERS}|{ORDERS}", letters
-            orders = _sql(order_db, "SELECT count(*) FROM orders")
-            assert orders == str(ORDERS)
-            letters = _sql(stock_db, ours_dead)
-            assert not letters, letters
+            assert counted == expected, letters
+            assert _sql(order_db, "SELECT count(*) FROM orders") == str(ORDERS)
+            # One dead letter: the poisoned order's event, and no reservation of it.
+            assert _sql(stock_db, ours_poisoned) == str(POISON), letters
+            poisoned = _sql(order_db, f"SELECT id FROM orders WHERE total = {POISON}")
+            assert (
+                _sql(stock_db, f"SELECT count(*) FROM reservations WHERE order_id = '{poisoned}'")
+                == "0"
+            )
             assert (
                 _sql(order_db, "SELECT count(*) FROM outbox_events WHERE published_at IS NULL")
                 == "0"
             )
         finally:
             _stop(order_process)
+            _stop(relay_process)
             _stop(stock_process)

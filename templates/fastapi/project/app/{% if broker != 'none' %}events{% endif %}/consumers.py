@@ -9,6 +9,7 @@ delivers at least once) finds its row and has no second effect.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import pkgutil
@@ -62,8 +63,26 @@ def _insert_ignoring_repeats(connection: AsyncConnection) -> Any:
     return dialect.insert(table).on_conflict_do_nothing(index_elements=["event_id"])
 
 
+Ack = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message from the broker: its body, and how to acknowledge it or give it back."""
+
+    envelope: dict[str, Any]
+    ack: Ack
+    nack: Ack
+
+
 class Consumer:
-    """Runs one handler for each event delivered to it, idempotently."""
+    """Runs one handler for each event delivered to it, idempotently.
+
+    Deliveries queue up and are handled in batches: each batch in one transaction (one inbox
+    insert for all its events, then the handler for each new one, in delivery order), and
+    acknowledged once that transaction has committed. When a handler raises, the batch rolls
+    back and its events are handled one by one, each with its retries.
+    """
 
     def __init__(
         self,
@@ -72,31 +91,114 @@ class Consumer:
         *,
         max_attempts: int = 5,
         backoff_seconds: float = 0.1,
+        batch_size: int = 100,
     ) -> None:
         self.database = database
         self.spec = spec
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        self.batch_size = batch_size
         self.handled = 0
         self.repeats = 0
         self.retried = 0
         self.dead_lettered = 0
+        self._queue: asyncio.Queue[Delivery] | None = None
+        self._worker: asyncio.Task[None] | None = None
+
+    async def take(self, delivery: Delivery) -> None:
+        """Queue a delivery for the next batch; waits while the queue is full, so the broker
+        holds what this process cannot handle yet."""
+        if self._queue is None:
+            self._queue = asyncio.Queue(maxsize=2 * self.batch_size)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(self._queue))
+        await self._queue.put(delivery)
+
+    async def join(self) -> None:
+        """Wait until every delivery taken so far is handled and acknowledged."""
+        if self._queue is not None:
+            await self._queue.join()
+
+    async def close(self) -> None:
+        """Stop taking batches (deliveries not acknowledged come again from the broker)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        self._queue = None
+
+    async def _work(self, queue: asyncio.Queue[Delivery]) -> None:
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < self.batch_size and not queue.empty():
+                batch.append(queue.get_nowait())
+            try:
+                await self.handle_batch([delivery.envelope for delivery in batch])
+            except Exception:
+                # The database is away: the broker delivers the batch again.
+                logger.warning("a batch of %d events failed; returned", len(batch), exc_info=True)
+                await asyncio.sleep(self.backoff_seconds)
+                settle = [delivery.nack for delivery in batch]
+            else:
+                settle = [delivery.ack for delivery in batch]
+            for done in settle:
+                try:
+                    await done()
+                except Exception:  # the connection is gone: the broker delivers it again
+                    logger.warning("acknowledgement failed", exc_info=True)
+            for _ in batch:
+                queue.task_done()
 
     async def __call__(self, envelope: dict[str, Any]) -> None:
         """Take one delivery: handle it (retrying), or keep it as a dead letter. Returns
         normally either way, so the broker moves on: a poison message never blocks the queue."""
-        try:
-            event = CloudEvent.model_validate(envelope)
-        except ValidationError as exc:
-            await self._dead_letter(envelope, f"not a CloudEvent: {exc}", attempts=1)
-            return
-        if self.spec.source is not None and event.source != self.spec.source:
-            return
-        token = request_id_var.set(event.correlationid or event.id)
-        try:
-            await self._with_retries(event, envelope)
-        finally:
-            request_id_var.reset(token)
+        await self.handle_batch([envelope])
+
+    async def handle_batch(self, envelopes: list[dict[str, Any]]) -> None:
+        """Handle ENVELOPES in order: together in one transaction, or, when a handler raises,
+        one by one with retries and dead letters."""
+        events: list[tuple[CloudEvent, dict[str, Any]]] = []
+        for envelope in envelopes:
+            try:
+                event = CloudEvent.model_validate(envelope)
+            except ValidationError as exc:
+                await self._dead_letter(envelope, f"not a CloudEvent: {exc}", attempts=1)
+                continue
+            if self.spec.source is None or event.source == self.spec.source:
+                events.append((event, envelope))
+        if len(events) > 1:
+            try:
+                await self._process_together([event for event, _ in events])
+                return
+            except Exception:
+                logger.info("a handler failed in a batch; handling its events one by one")
+        for event, envelope in events:
+            token = request_id_var.set(event.correlationid or event.id)
+            try:
+                await self._with_retries(event, envelope)
+            finally:
+                request_id_var.reset(token)
+
+    async def _process_together(self, events: list[CloudEvent]) -> None:
+        """EVENTS not handled before, in one transaction with their inbox rows."""
+        rows = [{"event_id": e.id, "type": e.type, "source": e.source} for e in events]
+        async with self.database.engine.begin() as connection:
+            insert = _insert_ignoring_repeats(connection).values(rows)
+            new = set((await connection.scalars(insert.returning(InboxEvent.event_id))).all())
+            handled = 0
+            for event in events:
+                if event.id not in new:
+                    continue
+                new.discard(event.id)  # the same event twice in one batch: handled once
+                token = request_id_var.set(event.correlationid or event.id)
+                try:
+                    await self.spec.handle(event, connection)
+                finally:
+                    request_id_var.reset(token)
+                handled += 1
+        self.handled += handled
+        self.repeats += len(events) - handled
 
     async def _with_retries(self, event: CloudEvent, envelope: dict[str, Any]) -> None:
         for attempt in range(1, self.max_attempts + 1):

@@ -21,14 +21,13 @@ import sqlalchemy as sa
 
 from app.core.database import Database
 from app.core.types import utcnow
+from app.events.broker import PUBLISH_CONCURRENCY
 from app.events.models import OutboxEvent
 from app.events.outbox import NOTIFY_CHANNEL
 
 logger = logging.getLogger("app.events.relay")
 
 Publish = Callable[[dict[str, Any]], Awaitable[None]]
-# Publishes in flight at once (within the broker client's connection pool).
-PUBLISH_CONCURRENCY = 50
 _outbox = OutboxEvent.__table__
 _earlier = _outbox.alias("earlier")
 
@@ -61,12 +60,14 @@ class Relay:
         batch_size: int = 200,
         poll_seconds: float = 0.5,
         retention: dt.timedelta = dt.timedelta(days=7),
+        publish_concurrency: int = PUBLISH_CONCURRENCY,
     ) -> None:
         self.database = database
         self.publish = publish
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.retention = retention
+        self.publish_concurrency = publish_concurrency
         self.published = 0
         self.last_backlog = 0
         self._claim = _claim_statement(batch_size)
@@ -76,10 +77,11 @@ class Relay:
         """Publish one batch and mark it published; how many events it held."""
         async with self.database.engine.begin() as connection:
             rows = (await connection.execute(self._claim)).all()
-            # A batch holds one event per aggregate, so its events may go out together: the
-            # broker's confirmations then overlap instead of adding up.
-            for start in range(0, len(rows), PUBLISH_CONCURRENCY):
-                chunk = rows[start : start + PUBLISH_CONCURRENCY]
+            # A batch holds one event per aggregate, so its events may go out together (up to
+            # the broker client's limit): the broker's confirmations then overlap instead of
+            # adding up (a broker confirms a persistent message once it is on disk).
+            for start in range(0, len(rows), self.publish_concurrency):
+                chunk = rows[start : start + self.publish_concurrency]
                 await asyncio.gather(*(self.publish(row.envelope) for row in chunk))
             if rows:
                 positions = [row.position for row in rows]
@@ -115,27 +117,32 @@ class Relay:
         return int(result.rowcount or 0)
 
     async def run(self) -> None:
-        """Publish for ever: a full batch is followed at once by the next, otherwise the relay
-        waits for a notification (PostgreSQL) or the poll interval."""
+        """Publish for ever: a batch is followed at once by the next, until one finds nothing;
+        then the relay waits for a notification (PostgreSQL) or the poll interval."""
         listening = await self._listen()
         last_purge = last_count = 0.0
         loop = asyncio.get_running_loop()
         try:
             while True:
+                # Cleared before the batch is claimed: a commit during the batch wakes the
+                # relay again at once.
+                self._wake.clear()
                 try:
-                    if await self.publish_pending() == self.batch_size:
-                        continue
+                    published = await self.publish_pending()
                     if loop.time() - last_count > 5:
                         last_count = loop.time()
                         self.last_backlog = await self.backlog()
                     if loop.time() - last_purge > 60:
                         last_purge = loop.time()
                         await self.purge_published()
+                    if published:
+                        # More may be claimable now: the next event of each aggregate just
+                        # published, and what committed meanwhile.
+                        continue
                 except Exception:
                     # The broker or the database is away: the events wait in the outbox.
                     logger.warning("outbox relay: publishing failed; retrying", exc_info=True)
                     await asyncio.sleep(self.poll_seconds)
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:

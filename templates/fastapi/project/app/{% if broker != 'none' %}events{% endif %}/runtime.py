@@ -39,6 +39,7 @@ class EventRuntime:
                 spec,
                 max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,
+                batch_size=settings.consumer_batch_size,
             )
             for spec in [*discover_handlers(), *discover_jobs(settings.app_name)]
         ]
@@ -81,6 +82,9 @@ class EventRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        for consumer in self.consumers:
+            # Deliveries taken and not acknowledged come again (the inbox drops a repeat).
+            await consumer.close()
         await self.broker.stop()
 
     async def ping(self) -> None:
