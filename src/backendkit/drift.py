@@ -90,12 +90,12 @@ def check_project(
         from backendkit.migrate.check_step import check_migrations
 
         step = check_migrations(project.root)
-    # schema.graphql against the code's schema, by the same project environment.
-    schema_problem = None
+    # schema.graphql and asyncapi.json against the code, by the same project environment.
+    document_problems: list[str] = []
     if migrations and project.state.source is None:
-        from backendkit.graphql_check import schema_problem as graphql_schema_problem
+        from backendkit.code_documents import document_problems as code_document_problems
 
-        schema_problem = graphql_schema_problem(project.root)
+        document_problems = code_document_problems(project.root)
     report = DriftReport(
         root=str(project.root),
         migrations=step,
@@ -103,8 +103,7 @@ def check_project(
         recorded_template=project.state.template.version,
         installed_template=installed_version,
     )
-    if schema_problem is not None:
-        report.problems.append(schema_problem)
+    report.problems.extend(document_problems)
     if strict and installed_version != project.state.template.version:
         report.problems.append(
             f"template {template_name} {installed_version} is installed; the project was "

@@ -91,6 +91,19 @@ def test_a_service_with_events_passes_its_checks(
     schemas = document["components"]["schemas"]
     assert {"OrderCreatedEvent", "OrderDeletedEvent", "JobSendInvoiceEvent"} <= set(schemas)
     assert schemas["SendInvoicePayload"]["type"] == "object"
+    if broker == "rabbitmq":
+        # backendkit check holds the kept document to the code, as the project's test does.
+        kept = project / "asyncapi.json"
+        kept.write_text(kept.read_text().replace("OrderCreatedEvent", "OrderMadeEvent"))
+        checked = subprocess.run(
+            [sys.executable, "-m", "backendkit", "check", "--no-diff"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1", "BACKENDKIT_PROJECT_PYTHON": str(venv.python)},
+        )
+        assert checked.returncode == 1, checked.stdout + checked.stderr
+        assert "asyncapi.json: differs from what the code serves" in checked.stdout
 
 
 def test_a_service_that_gains_a_broker_gets_the_event_tables_through_a_migration(

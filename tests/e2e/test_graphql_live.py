@@ -135,4 +135,4 @@ def test_check_compares_the_schema_file_with_the_code(
     schema.write_text(schema.read_text().replace("totalCount: Int!", "total: Int!", 1))
     failed = check()
     assert failed.returncode == 1
-    assert "schema.graphql: differs from the schema the code serves" in failed.stdout
+    assert "schema.graphql: differs from what the code serves" in failed.stdout
