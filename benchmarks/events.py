@@ -7,9 +7,11 @@ For each broker it generates a service (--broker B) on PostgreSQL and measures:
   (events/s end to end);
 - latency: events written at a fixed rate (--rate, 500/s), one transaction each, with the
   relay and the consumer running as in a service; commit to handled P50/P99 in ms;
-- create: POST /api/v1/orders under wrk (16 connections, granian, one worker, relay in
-  process) on ``order --crud --events`` and on the same service without ``--events``; the
-  ratio with/without. Runs alternate, so machine noise hits both alike.
+- create: POST /api/v1/orders under wrk (16 connections, granian, one worker) on
+  ``order --crud --events``, with the relay in the web process and with the relay as a
+  process of its own (``EVENTS_RELAY_IN_PROCESS=false`` and ``python -m app relay``, as
+  Kubernetes runs it), and on the same service without ``--events``; the ratios of each to
+  without. The order of the three changes from run to run, so machine noise hits all alike.
 
 Medians of --runs runs.
 
@@ -20,12 +22,14 @@ Run: .venv/bin/python benchmarks/events.py [--events 5000] [--runs 3] [--brokers
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,8 +229,31 @@ end
 """
 
 
-def create_cost(broker: str, scratch: Path, runs: int, seconds: int) -> tuple[float, float]:
-    """Create req/s of ``order --crud total:int`` with and without --events (medians)."""
+# The create part's variants: --events or not, the relay in the web process or its own.
+VARIANTS = {"without": (False, False), "in-process": (True, False), "relay-process": (True, True)}
+
+
+@contextlib.contextmanager
+def relay_process(venv: Venv, project: Path, env: dict[str, str], log: Path) -> Iterator[None]:
+    """``python -m app relay`` running beside the web process."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [str(venv.python), "-m", "app", "relay"], cwd=project, stdout=output, stderr=output,
+            env={**env, "EVENTS_PROBE_PORT": "0"},
+        )  # fmt: skip
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def create_cost(broker: str, scratch: Path, runs: int, seconds: int) -> dict[str, float]:
+    """Create req/s of ``order --crud total:int`` per variant (VARIANTS; medians)."""
     projects = {
         events: _new(["order", "--crud", "total:int", "--broker", broker, *flag],
                      scratch / f"create-{broker}-{events}")
@@ -235,9 +262,11 @@ def create_cost(broker: str, scratch: Path, runs: int, seconds: int) -> tuple[fl
     venv = ensure_venv(requirements_of(projects[True]))
     script = scratch / "post.lua"
     script.write_text(_POST + _DONE)
-    samples: dict[bool, list[float]] = {True: [], False: []}
+    samples: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    names = list(VARIANTS)
     for run in range(runs):
-        for events in (True, False) if run % 2 == 0 else (False, True):
+        for name in names[run % 3 :] + names[: run % 3]:
+            events, own_relay = VARIANTS[name]
             database = f"bench_create_{uuid.uuid4().hex[:10]}"
             dsn = SERVER.replace("+asyncpg", "")
             sql(venv, f"{dsn}/postgres", f'CREATE DATABASE "{database}"')
@@ -246,18 +275,24 @@ def create_cost(broker: str, scratch: Path, runs: int, seconds: int) -> tuple[fl
                     projects[events], DATABASE_URL=f"{SERVER}/{database}", APP_ENV="test",
                     LOG_LEVEL="WARNING", BROKER_URL=URLS[broker], RATE_LIMIT_PER_MINUTE="0",
                     APP_NAME=f"bench-{uuid.uuid4().hex[:8]}",
+                    EVENTS_RELAY_IN_PROCESS=str(not own_relay).lower(),
                 )  # fmt: skip
                 subprocess.run(
                     [str(venv.python), "-m", "alembic", "upgrade", "head"],
                     cwd=projects[events], env=env, check=True, capture_output=True,
                 )  # fmt: skip
                 log = scratch / "server.log"
-                with serving(venv, projects[events], "app.main:app", env, log, 1) as base:
+                relay = (
+                    relay_process(venv, projects[events], env, log)
+                    if own_relay
+                    else contextlib.nullcontext()
+                )
+                with relay, serving(venv, projects[events], "app.main:app", env, log, 1) as base:
                     wrk(base, script, 16, 1)  # warm up
-                    samples[events].append(wrk(base, script, 16, seconds).rps)
+                    samples[name].append(wrk(base, script, 16, seconds).rps)
             finally:
                 sql(venv, f"{dsn}/postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    return statistics.median(samples[True]), statistics.median(samples[False])
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> None:
@@ -302,10 +337,13 @@ def main() -> None:
                 print(f"{broker:10} latency     P50 {p50:6.1f} ms  P99 {p99:6.1f} ms at "
                       f"{rate:.0f} events/s  (runs P50/P99: {each})", flush=True)  # fmt: skip
             if "create" in parts:
-                with_events, without = create_cost(broker, Path(scratch), args.runs, args.seconds)
-                ratio = with_events / without
-                print(f"{broker:10} create      {with_events:7,.0f} req/s with --events, "
-                      f"{without:7,.0f} without: ratio {ratio:.2f}", flush=True)  # fmt: skip
+                rps = create_cost(broker, Path(scratch), args.runs, args.seconds)
+                without = rps["without"]
+                print(f"{broker:10} create      {without:7,.0f} req/s without --events; with: "
+                      f"{rps['in-process']:7,.0f} relay in process (ratio "
+                      f"{rps['in-process'] / without:.2f}), {rps['relay-process']:7,.0f} "
+                      f"relay process (ratio {rps['relay-process'] / without:.2f})",
+                      flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """Run by a generated service's Python in its directory (python events_lag_probe.py BROKER):
 the worker's consumer-lag count against the real broker. A subscription is made (the
 broker's queue, durable consumer or consumer group), its consumer stops, three events are
-published: the backlog must read 3. The subscription is removed afterwards."""
+published: the backlog must read 3. Two events published before the subscription existed are
+not in it: a new subscription starts with new events (RabbitMQ's new queue, JetStream's
+DeliverPolicy.NEW). On NATS the stream has its retention (max_age). The subscription is
+removed afterwards."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import uuid
 from typing import Any
 
 from app.core.config import get_settings
-from app.events.broker import Backlog, create_broker, publish, subscribe
+from app.events.broker import Backlog, create_broker, declare_publisher, publish, subscribe
 from app.events.outbox import new_event
 
 
@@ -46,12 +49,26 @@ async def main(broker_name: str) -> int:
     async def handle(envelope: dict[str, Any]) -> None:
         del envelope
 
+    publisher = create_broker(settings)
+    declare_publisher(publisher, event_type, None)  # the exchange or stream, where it is new
+    await publisher.start()
+    # Before the subscription: not for it. (Redis too starts a new group at the stream's end,
+    # "$", but then reports its lag as unknown: the probe publishes none there.)
+    for n in range(2 if broker_name != "redis" else 0):
+        await publish(publisher, new_event(event_type, {"early": n}).to_json())
     broker = create_broker(settings)
     subscribe(broker, group, event_type, handle)
     await broker.start()  # declares the subscription
     await broker.stop()
-    publisher = create_broker(settings)
-    await publisher.start()
+    if broker_name == "nats":
+        import nats
+
+        client = await nats.connect(settings.broker_url)
+        info = await client.jetstream().stream_info("events")
+        await client.close()
+        print(f"max_age {info.config.max_age}")
+        if info.config.max_age != settings.events_stream_max_age_hours * 3600:
+            return 1
     backlog = Backlog(settings.broker_url)
     try:
         for n in range(3):

@@ -16,8 +16,15 @@ from app.events.models import OutboxEvent
 
 # PostgreSQL wakes the relays through this channel when an outbox write commits.
 NOTIFY_CHANNEL = "outbox_events"
+_COLUMNS = ("event_id", "aggregate", "type", "envelope")
 _INSERT = sa.insert(OutboxEvent)
-_NOTIFY = sa.text(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
+# On PostgreSQL the insert and the notification are one statement (one round trip).
+_INSERT_AND_NOTIFY = sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, "")).select_from(
+    sa.insert(OutboxEvent)
+    .values({name: sa.bindparam(name) for name in _COLUMNS})
+    .returning(OutboxEvent.position)
+    .cte("written")
+)
 
 
 class _Source:
@@ -41,10 +48,12 @@ async def add_to_outbox(connection: AsyncConnection, event: CloudEvent, aggregat
         "type": event.type,
         "envelope": event.to_json(),
     }
-    await connection.execute(_INSERT, values)
     if connection.dialect.name == "postgresql":
-        # Delivered at commit, not before; several in one transaction are delivered once.
-        await connection.execute(_NOTIFY)
+        # The notification is delivered at commit, not before; several in one transaction
+        # are delivered once.
+        await connection.execute(_INSERT_AND_NOTIFY, values)
+    else:
+        await connection.execute(_INSERT, values)
 
 
 def new_event(type: str, data: Mapping[str, Any], *, subject: str | None = None) -> CloudEvent:

@@ -61,6 +61,7 @@ class Relay:
         poll_seconds: float = 0.5,
         retention: dt.timedelta = dt.timedelta(days=7),
         publish_concurrency: int = PUBLISH_CONCURRENCY,
+        gather_seconds: float = 0.01,
     ) -> None:
         self.database = database
         self.publish = publish
@@ -68,6 +69,7 @@ class Relay:
         self.poll_seconds = poll_seconds
         self.retention = retention
         self.publish_concurrency = publish_concurrency
+        self.gather_seconds = gather_seconds
         self.published = 0
         self.last_backlog = 0
         self._claim = _claim_statement(batch_size)
@@ -121,9 +123,14 @@ class Relay:
         then the relay waits for a notification (PostgreSQL) or the poll interval."""
         listening = await self._listen()
         last_purge = last_count = 0.0
+        published = self.batch_size
         loop = asyncio.get_running_loop()
         try:
             while True:
+                if published < self.batch_size:
+                    # Not a backlog: the commits of the next few milliseconds join this batch
+                    # (under load, one claim, publish and mark for many events, not for each).
+                    await asyncio.sleep(self.gather_seconds)
                 # Cleared before the batch is claimed: a commit during the batch wakes the
                 # relay again at once.
                 self._wake.clear()
@@ -142,6 +149,7 @@ class Relay:
                 except Exception:
                     # The broker or the database is away: the events wait in the outbox.
                     logger.warning("outbox relay: publishing failed; retrying", exc_info=True)
+                    published = 0
                     await asyncio.sleep(self.poll_seconds)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
