@@ -30,6 +30,10 @@ class LagMonitor(Collector):
         for event_type in self.event_types:
             try:
                 self.lag[event_type] = await self.backlog.pending(self.group, event_type)
+            except LookupError as exc:
+                # The broker cannot count this one (yet): left out, the connection is fine.
+                self.lag.pop(event_type, None)
+                logger.info("consumer lag of %s unknown: %s", event_type, exc)
             except Exception as exc:
                 # E.g. the queue is not declared yet; a fresh connection tries next time.
                 self.lag.pop(event_type, None)
