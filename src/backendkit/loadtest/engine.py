@@ -32,6 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from backendkit.loadtest.buffered_socket import BufferedSocket
 from backendkit.loadtest.failures import CLOSED, TIMEOUT, error_kind
 from backendkit.loadtest.http import ProtocolError
 from backendkit.loadtest.plan import LoadPlan, weighted_cycle
@@ -50,56 +51,18 @@ _monotonic = time.monotonic
 AVAILABLE = hasattr(select, "epoll")
 
 
-class _Socket:
+class _Socket(BufferedSocket):
     """The transport calls a LoadConnection makes, on the engine's epoll."""
 
-    __slots__ = ("connection", "engine", "fd", "pending", "sock")
+    __slots__ = ("connection", "engine")
 
     def __init__(self, engine: Engine, sock: socket.socket, connection: LoadConnection) -> None:
+        super().__init__(sock)
         self.engine = engine
-        self.sock: socket.socket | None = sock
-        self.fd = sock.fileno()
         self.connection = connection
-        self.pending = b""
 
-    def write(self, data: bytes) -> None:
-        sock = self.sock
-        if sock is None:
-            return
-        if self.pending:
-            self.pending += data
-            return
-        try:
-            sent = sock.send(data)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
-        except OSError as exc:
-            self._close(exc)
-            return
-        if sent < len(data):
-            self.pending = data[sent:]
-            self.engine.epoll.modify(self.fd, _IN | _OUT)
-
-    def writable(self) -> None:
-        sock = self.sock
-        if sock is None or not self.pending:
-            return
-        try:
-            sent = sock.send(self.pending)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            self._close(exc)
-            return
-        self.pending = self.pending[sent:]
-        if not self.pending:
-            self.engine.epoll.modify(self.fd, _IN)
-
-    def close(self) -> None:
-        self._close(None)
-
-    def abort(self) -> None:
-        self._close(None)
+    def _watch_writable(self, on: bool) -> None:
+        self.engine.epoll.modify(self.fd, _IN | _OUT if on else _IN)
 
     def _close(self, exc: Exception | None) -> None:
         sock = self.sock

@@ -14,24 +14,23 @@ import asyncio
 import socket
 from typing import Any
 
+from backendkit.loadtest.buffered_socket import BufferedSocket
 from backendkit.loadtest.wire import READ_BUFFER, LoadConnection
 
 Address = tuple[int, int, int, Any]  # family, type, proto, sockaddr
 
 
-class SocketTransport:
+class SocketTransport(BufferedSocket):
     """The few transport calls a LoadConnection makes, on a connected non-blocking socket."""
 
-    __slots__ = ("fd", "loop", "pending", "protocol", "sock")
+    __slots__ = ("loop", "protocol")
 
     def __init__(
         self, loop: asyncio.AbstractEventLoop, sock: socket.socket, protocol: LoadConnection
     ) -> None:
+        super().__init__(sock)
         self.loop = loop
-        self.sock: socket.socket | None = sock
-        self.fd = sock.fileno()
         self.protocol = protocol
-        self.pending = b""  # bytes the socket did not take yet
         loop.add_reader(self.fd, self._readable)
         protocol.connection_made(self)  # type: ignore[arg-type]
 
@@ -51,44 +50,11 @@ class SocketTransport:
         else:
             self._close(None)  # end of stream: the reply ends here, if it is close-delimited
 
-    def write(self, data: bytes) -> None:
-        sock = self.sock
-        if sock is None:
-            return
-        if self.pending:
-            self.pending += data
-            return
-        try:
-            sent = sock.send(data)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
-        except OSError as exc:
-            self._close(exc)
-            return
-        if sent < len(data):
-            self.pending = data[sent:]
-            self.loop.add_writer(self.fd, self._writable)
-
-    def _writable(self) -> None:
-        sock = self.sock
-        if sock is None:
-            return
-        try:
-            sent = sock.send(self.pending)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            self._close(exc)
-            return
-        self.pending = self.pending[sent:]
-        if not self.pending:
+    def _watch_writable(self, on: bool) -> None:
+        if on:
+            self.loop.add_writer(self.fd, self.writable)
+        else:
             self.loop.remove_writer(self.fd)
-
-    def close(self) -> None:
-        self._close(None)
-
-    def abort(self) -> None:
-        self._close(None)
 
     def _close(self, exc: Exception | None) -> None:
         sock = self.sock
