@@ -15,6 +15,7 @@ import logging
 import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,15 +43,20 @@ class HandlerSpec:
     handle: Handle
 
 
-def discover_handlers(package: str = CONSUMERS_PACKAGE) -> list[HandlerSpec]:
-    """The handler modules of PACKAGE (none when it does not exist)."""
+def package_modules(package: str) -> list[ModuleType]:
+    """The modules of PACKAGE, in name order (none when it does not exist)."""
     try:
         root = importlib.import_module(package)
     except ModuleNotFoundError:
         return []
+    names = sorted(info.name for info in pkgutil.iter_modules(root.__path__))
+    return [importlib.import_module(f"{package}.{name}") for name in names]
+
+
+def discover_handlers(package: str = CONSUMERS_PACKAGE) -> list[HandlerSpec]:
+    """The handler modules of PACKAGE (none when it does not exist)."""
     specs: list[HandlerSpec] = []
-    for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{package}.{info.name}")
+    for module in package_modules(package):
         event_type = getattr(module, "EVENT_TYPE", None)
         if isinstance(event_type, str):
             specs.append(HandlerSpec(event_type, getattr(module, "SOURCE", None), module.handle))

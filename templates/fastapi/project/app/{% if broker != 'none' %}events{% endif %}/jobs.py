@@ -11,15 +11,13 @@ keeps it as a dead letter after the last attempt (``python -m app events replay`
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.events.consumers import HandlerSpec
+from app.events.consumers import HandlerSpec, package_modules
 from app.events.envelope import CloudEvent
 from app.events.outbox import add_to_outbox, new_event
 
@@ -55,13 +53,8 @@ def job_handler(name: str, payload: type[BaseModel], run: Run, source: str | Non
 def discover_jobs(source: str | None, package: str = JOBS_PACKAGE) -> list[HandlerSpec]:
     """The job modules of PACKAGE (none when it does not exist), as consumers of the jobs
     SOURCE (this service's name) enqueues."""
-    try:
-        root = importlib.import_module(package)
-    except ModuleNotFoundError:
-        return []
     specs: list[HandlerSpec] = []
-    for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{package}.{info.name}")
+    for module in package_modules(package):
         name = getattr(module, "JOB", None)
         if isinstance(name, str):
             specs.append(job_handler(name, module.Payload, module.run, source))
