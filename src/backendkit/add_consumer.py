@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-import jinja2
 
 from backendkit.errors import UsageError
 from backendkit.project import Project
-from backendkit.templates import get_template
+from backendkit.seeded_files import require_broker, seed_folder, write_seeded
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 SOURCE = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
@@ -35,21 +32,12 @@ def add_consumer(
         )
     if source is not None and not SOURCE.match(source):
         raise UsageError(f"--from {source!r}: expected a service name, e.g. order-service")
-    if project.state.answers.get("broker", "none") == "none":
-        raise UsageError(
-            "this project has no message broker: run 'backendkit update --set broker=rabbitmq' "
-            "(or nats, redis) first"
-        )
+    require_broker(project)
     module = event_type.replace(".", "_")
     path = f"{PACKAGE}/{module}.py"
     if (project.root / path).exists():
         raise UsageError(f"refusing to overwrite {path}: a handler of {event_type} exists")
-    folder = Path(get_template(project.state.template.name).root) / "consumer"
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    folder, environment = seed_folder(project, "consumer")
     handler = environment.get_template("handler.py.jinja").render(
         event_type=event_type, source=source
     )
@@ -57,8 +45,5 @@ def add_consumer(
     if not (project.root / PACKAGE / "__init__.py").exists():
         files[f"{PACKAGE}/__init__.py"] = (folder / "package_init.py").read_text()
     if not dry_run:
-        for relative, text in files.items():
-            target = project.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
+        write_seeded(project.root, files)
     return ConsumerAddition(files)

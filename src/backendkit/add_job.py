@@ -7,13 +7,10 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-import jinja2
 
 from backendkit.errors import UsageError
 from backendkit.project import Project
-from backendkit.templates import get_template
+from backendkit.seeded_files import require_broker, seed_folder, write_seeded
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 PACKAGE = "app/jobs"
@@ -37,22 +34,12 @@ def _check_name(name: str) -> None:
 def add_job(project: Project, name: str, *, dry_run: bool = False) -> JobAddition:
     """Write the module of job NAME and its test into PROJECT."""
     _check_name(name)
-    broker = project.state.answers.get("broker", "none")
-    if broker == "none":
-        raise UsageError(
-            "this project has no message broker: run 'backendkit update --set broker=rabbitmq' "
-            "(or nats, redis) first"
-        )
+    require_broker(project)
     module, test = f"{PACKAGE}/{name}.py", f"{TESTS}/test_{name}.py"
     for path in (module, test):
         if (project.root / path).exists():
             raise UsageError(f"refusing to overwrite {path}: a job named {name} exists")
-    folder = Path(get_template(project.state.template.name).root) / "job"
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    folder, environment = seed_folder(project, "job")
     files = {
         module: environment.get_template("job.py.jinja").render(name=name),
         test: environment.get_template("test_job.py.jinja").render(name=name),
@@ -62,8 +49,5 @@ def add_job(project: Project, name: str, *, dry_run: bool = False) -> JobAdditio
     if not (project.root / TESTS / "__init__.py").exists():
         files[f"{TESTS}/__init__.py"] = ""
     if not dry_run:
-        for relative, text in files.items():
-            target = project.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
+        write_seeded(project.root, files)
     return JobAddition(files)
