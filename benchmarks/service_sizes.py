@@ -18,7 +18,8 @@ PATCH, DELETE, and cursor. Rounds interleave the apps (rotating order); each cas
 the median of its runs, and its ratios are to the raw GET and to the peer's same case. Then
 the table grows to --cursor-rows (1,000,000) and the service's cursor pages run at each
 --cursor-depth, a fraction of the table (default 0, 0.5 and 0.9: the first page, one half
-way and one 90 % deep). --project serves an already generated ``product`` project instead
+way and one 90 % deep), with the same server's GET by id (get-1m) in each round as
+their baseline. --project serves an already generated ``product`` project instead
 of a fresh one (to compare template changes).
 """
 
