@@ -18,7 +18,8 @@ PATCH, DELETE, and cursor. Rounds interleave the apps (rotating order); each cas
 the median of its runs, and its ratios are to the raw GET and to the peer's same case. Then
 the table grows to --cursor-rows (1,000,000) and the service's cursor pages run at each
 --cursor-depth, a fraction of the table (default 0, 0.5 and 0.9: the first page, one half
-way and one 90 % deep). --project serves an already generated ``product`` project instead
+way and one 90 % deep), with the same server's GET by id (get-1m) in each round as
+their baseline. --project serves an already generated ``product`` project instead
 of a fresh one (to compare template changes).
 """
 
@@ -280,7 +281,7 @@ def run(args: argparse.Namespace, venv: Venv, project: Path, work: Path, dsn: st
                     if case in ("post", "delete"):
                         sql(venv, dsn, "DELETE FROM products WHERE sku ~ '^(B|DEL)-'")
     if "cursor" in args.cases:
-        samples.update(cursor_runs(args, venv, project, work, dsn, env, log))
+        samples.update(cursor_runs(args, venv, project, work, dsn, env, log, ids))
     print(f"load average after: {load_average()}")
     return report(args, samples)
 
@@ -323,8 +324,14 @@ def cursor_runs(
     dsn: str,
     env: dict[str, str],
     log: Path,
+    ids: list[str],
 ) -> dict[str, list[Result]]:
-    """The service's cursor pages once the table holds --cursor-rows rows."""
+    """The service's cursor pages once the table holds --cursor-rows rows.
+
+    The same server also answers GET by id (``get-1m``) in every round, and the cases rotate
+    their order from round to round: on a shared machine the load drifts within a round, and
+    a fixed order (first page, then ever deeper) showed that drift as a cost of depth.
+    """
     grow = args.cursor_rows - args.rows
     if grow > 0:
         seed(venv, dsn, grow, start=args.rows + 1)
@@ -350,12 +357,18 @@ def cursor_runs(
         case: write_script(work / f"{case}.lua", _URL.replace("URL", url))
         for case, url in urls.items()
     }
+    one_of = _ONE_OF.replace("{IDS}", lua_ids(ids)).replace("METHOD", "GET")
+    scripts["get-1m"] = write_script(work / "get-1m.lua", one_of.replace("BODY", "nil"))
+    cases = list(scripts)
     samples: dict[str, list[Result]] = {}
     print(f"{args.cursor_rows:,} rows; load average: {load_average()}", flush=True)
     with serving(venv, project, "app.main:app", env, log, args.workers) as base:
-        wrk(base + PATH, next(iter(scripts.values())), args.connections, 1)  # warm up
+        for script in scripts.values():
+            wrk(base + PATH, script, args.connections, 1)  # warm up each statement
         for number in range(1, args.runs + 1):
-            for case, script in scripts.items():
+            shift = (number - 1) % len(cases)
+            for case in cases[shift:] + cases[:shift]:
+                script = scripts[case]
                 result = wrk(base + PATH, script, args.connections, args.duration)
                 samples.setdefault(f"service {case}", []).append(result)
                 print(
@@ -375,16 +388,23 @@ def report(args: argparse.Namespace, samples: dict[str, list[Result]]) -> int:
         f"connections, {args.workers} granian workers, PostgreSQL, {args.rows:,} rows "
         f"(cursor cases {args.cursor_rows:,})"
     )
-    print(f"{'case':<22}{'req/s':>8}{'x raw':>7}{'x peer':>8}{'p50 ms':>8}{'p99 ms':>8}  per run")
+    # Cursor pages also against the GET by id the same server answered in the same rounds.
+    get_1m = medians["service get-1m"].rps if "service get-1m" in medians else None
+    print(
+        f"{'case':<22}{'req/s':>8}{'x raw':>7}{'x peer':>8}{'x get':>7}{'p50 ms':>8}"
+        f"{'p99 ms':>8}  per run"
+    )
     checks: dict[str, bool] = {}
     for name, result in medians.items():
         app, case = name.split(" ", 1)
         peer = medians.get(f"peer {case}")
         versus_peer = result.rps / peer.rps if peer and app == "service" else None
+        versus_get = result.rps / get_1m if get_1m and case.startswith("cursor") else None
         per_run = ", ".join(f"{r.rps:.0f}" for r in samples[name])
         print(
             f"{name:<22}{result.rps:8.0f}{'' if raw is None else f'{result.rps / raw:.2f}':>7}"
             f"{'' if versus_peer is None else f'{versus_peer:.2f}':>8}"
+            f"{'' if versus_get is None else f'{versus_get:.2f}':>7}"
             f"{result.p50:8.1f}{result.p99:8.1f}  {per_run}"
         )
         if app == "service" and case in TARGETS and versus_peer is not None:

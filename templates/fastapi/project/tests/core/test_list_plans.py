@@ -110,14 +110,38 @@ async def test_a_filtered_count_reads_the_filter_index_up_to_its_bound(
 async def test_a_deep_keyset_page_is_a_range_scan_of_the_sort_index(
     large_table: Database,
 ) -> None:
-    statement = _keyset_statement(_MODEL, None, NEWEST_FIRST, (), True)
+    statement = _keyset_statement(_MODEL, None, NEWEST_FIRST, (), True, 21)
     assert statement is not None
     async with large_table.read_engine.connect() as connection:
         created_at = await connection.scalar(
             sa.select(_table.c.created_at).order_by(_table.c.created_at).offset(ROWS // 10)
         )
-    values = {"cursor_0": created_at, "cursor_1": uuid7(), "limit": 21}
+    values = {"cursor_0": created_at, "cursor_1": uuid7()}
     plan = await _plan(large_table, statement, values)
     assert "Seq Scan" not in plan, plan
     assert "Sort" not in plan, plan
     assert "idx_list_plans_created_at_id" in plan, plan
+
+
+async def test_a_keyset_page_is_planned_once_then_reused(large_table: Database) -> None:
+    """PostgreSQL adopts the generic plan after five executions of a prepared statement
+    when it costs no more than the custom ones: it does with the limit in the SQL (with
+    ``LIMIT $n`` it would plan every page again)."""
+    statement = _keyset_statement(_MODEL, None, NEWEST_FIRST, (), True, 21)
+    assert statement is not None
+    compiled = statement.compile(dialect=large_table.engine.dialect)
+    async with large_table.read_engine.connect() as connection:
+        created_at = await connection.scalar(
+            sa.select(_table.c.created_at).order_by(_table.c.created_at).offset(ROWS // 10)
+        )
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        prepared = await driver.prepare(str(compiled))
+        for _ in range(8):
+            assert len(await prepared.fetch(created_at, uuid7())) == 21
+        generic = await driver.fetchval(
+            "SELECT generic_plans FROM pg_prepared_statements WHERE statement = $1",
+            str(compiled),
+        )
+    assert generic is not None
+    assert generic > 0, generic
