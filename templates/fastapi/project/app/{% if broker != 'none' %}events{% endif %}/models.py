@@ -26,7 +26,8 @@ class OutboxEvent(Base):
     __tablename__ = "outbox_events"
 
     position: Mapped[int] = mapped_column(_POSITION, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Not unique: a consumer's inbox, keyed by it, gives each event one effect.
+    event_id: Mapped[str] = mapped_column(sa.String(64))
     # "<resource>:<id>": events of one aggregate are published one after another, in order.
     aggregate: Mapped[str] = mapped_column(sa.String(200))
     type: Mapped[str] = mapped_column(sa.String(200))
@@ -36,9 +37,22 @@ class OutboxEvent(Base):
     )
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
 
+    # Only pending rows are indexed: a published row leaves both indexes, so they stay small
+    # and the relay's mark adds no entry to them.
     __table_args__ = (
-        sa.Index("idx_outbox_events_published_at_position", "published_at", "position"),
-        sa.Index("idx_outbox_events_aggregate_position", "aggregate", "position"),
+        sa.Index(
+            "idx_outbox_events_pending_position",
+            "position",
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        ),
+        sa.Index(
+            "idx_outbox_events_pending_aggregate_position",
+            "aggregate",
+            "position",
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        ),
     )
 
 

@@ -30,6 +30,7 @@ logger = logging.getLogger("app.events.relay")
 Publish = Callable[[dict[str, Any]], Awaitable[None]]
 _outbox = OutboxEvent.__table__
 _earlier = _outbox.alias("earlier")
+_PURGE_BATCH = 1000
 
 
 def _claim_statement(batch_size: int) -> sa.Select[Any]:
@@ -112,11 +113,24 @@ class Relay:
     async def purge_published(self) -> int:
         """Delete events published longer ago than the retention; how many."""
         cutoff = utcnow() - self.retention
-        async with self.database.engine.begin() as connection:
-            result = await connection.execute(
-                sa.delete(OutboxEvent).where(_outbox.c.published_at < cutoff)
-            )
-        return int(result.rowcount or 0)
+        # Rows are published roughly in position order, so the old ones are at the head of the
+        # primary key: each statement reads only the oldest rows (no index on published_at).
+        head = (
+            sa.select(_outbox.c.position, _outbox.c.published_at)
+            .order_by(_outbox.c.position)
+            .limit(_PURGE_BATCH)
+            .subquery()
+        )
+        statement = sa.delete(OutboxEvent).where(
+            _outbox.c.position.in_(sa.select(head.c.position).where(head.c.published_at < cutoff))
+        )
+        total = 0
+        while True:
+            async with self.database.engine.begin() as connection:
+                deleted = int((await connection.execute(statement)).rowcount or 0)
+            total += deleted
+            if not deleted:
+                return total
 
     async def run(self) -> None:
         """Publish for ever: a batch is followed at once by the next, until one finds nothing;
