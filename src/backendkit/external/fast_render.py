@@ -17,7 +17,6 @@ data or defaults (no prompting, no tasks).
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import subprocess
 import sys
@@ -32,11 +31,14 @@ import yaml
 
 from backendkit.engine import RenderedFile
 from backendkit.engine.template import Ownership
+from backendkit.external.target_paths import pathspec_style, target_path
 from backendkit.external.template_files import (
     TemplateFiles,
     Unsupported,
     checkout,
     directory_files,
+    followed_links,
+    loader_source,
 )
 
 _QUESTION_KEYS = {"type", "help", "default", "choices", "validator", "when", "secret",
@@ -180,7 +182,7 @@ def _render(
     if not isinstance(preserve_symlinks, bool):
         raise Unsupported("_preserve_symlinks")
     if not preserve_symlinks:
-        template_files = _followed(template_files)
+        template_files = followed_links(template_files)
     suffix = settings.get("templates_suffix")
     suffix = ".jinja" if suffix is None else str(suffix)
     if not suffix:
@@ -191,7 +193,7 @@ def _render(
         raise Unsupported("_subdirectory outside the template")
     prefix = "" if str(subdirectory) == "." else f"{subdirectory}/"
     env = SandboxedEnvironment(
-        loader=FunctionLoader(lambda name: _source(template_files, name)),
+        loader=FunctionLoader(lambda name: loader_source(template_files, name)),
         extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
         **{"keep_trailing_newline": True, **settings.get("envops", {})},
     )
@@ -312,7 +314,7 @@ def _render(
             continue
         content, executable = template_files[name]
         relative = PurePosixPath(name[len(prefix) :])
-        target = _target(relative, prefix, template_files, suffix, answers_relpath, env, final)
+        target = target_path(relative, prefix, template_files, suffix, answers_relpath, env, final)
         if target is None or excluded.match_file(target.as_posix()):
             continue
         if relative.name.endswith(suffix):
@@ -327,7 +329,7 @@ def _render(
         relative = PurePosixPath(name[len(prefix) :])
         if any(part.endswith(suffix) for part in relative.parts):
             raise Unsupported("a directory named like a template")
-        target = _target(relative, prefix, template_files, suffix, answers_relpath, env, final)
+        target = target_path(relative, prefix, template_files, suffix, answers_relpath, env, final)
         if target is not None and not excluded.match_file(target.as_posix()):
             directories.append(target.as_posix())
     symlinks: dict[str, str] = {}
@@ -335,7 +337,7 @@ def _render(
         if not name.startswith(prefix):
             continue
         relative = PurePosixPath(name[len(prefix) :])
-        target = _target(relative, prefix, template_files, suffix, answers_relpath, env, final)
+        target = target_path(relative, prefix, template_files, suffix, answers_relpath, env, final)
         if target is None or excluded.match_file(target.as_posix()):
             continue
         is_template = relative.name.endswith(suffix)
@@ -357,70 +359,3 @@ def _render(
         "extra": {k: v for k, v in init.items() if k not in answers and k not in secret_names},
         "secrets": {k: user[k] for k in secret_names if k in user},
     }
-
-
-def pathspec_style() -> str:
-    """Copier's pattern style: "gitignore" from pathspec 1.0 on, "gitwildmatch" before."""
-    from importlib.metadata import version
-
-    from packaging.version import Version
-
-    return "gitignore" if Version(version("pathspec")) >= Version("1.0.0") else "gitwildmatch"
-
-
-def _followed(files: TemplateFiles) -> TemplateFiles:
-    """FILES with each symbolic link to a file of the template replaced by that file, as Copier
-    copies them when it does not preserve links (a link to a directory: Unsupported)."""
-    if not files.links:
-        return files
-    followed = TemplateFiles()
-    followed.update(files)
-    followed.dirs = set(files.dirs)
-    for name, link_target in files.links.items():
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), link_target))
-        if link_target.startswith("/") or resolved.startswith("../") or resolved not in files:
-            raise Unsupported("a symbolic link to a directory or outside the template")
-        followed[name] = files[resolved]
-    return followed
-
-
-def _source(files: TemplateFiles, name: str) -> str | None:
-    entry = files.get(name)
-    if entry is None:
-        return None
-    # As FileSystemLoader reads it: text mode, universal newlines.
-    return entry[0].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _target(
-    relative: PurePosixPath,
-    prefix: str,
-    files: TemplateFiles,
-    suffix: str,
-    answers_relpath: Path,
-    env: Any,
-    context: Mapping[str, Any],
-) -> PurePosixPath | None:
-    """Where Copier writes the file at RELATIVE (None: nowhere), as its _render_path does."""
-    is_template = relative.name.endswith(suffix)
-    if f"{prefix}{relative}{suffix}" in files:
-        return None  # the templated sibling wins
-    if is_template:
-        relative = relative.with_suffix("")
-    parts: list[str] = []
-    for part in relative.parts:
-        if "{%" in part and "yield" in part:
-            raise Unsupported("a yield tag")
-        # A part without Jinja syntax renders to itself (the delimiters are the default ones).
-        rendered = env.from_string(part).render(context) if "{" in part else part
-        if not rendered:
-            return None
-        if rendered == str(answers_relpath):
-            return PurePosixPath(answers_relpath.as_posix())
-        parts.append(rendered)
-    path = PurePosixPath(*parts)
-    if not is_template and f"{path}{suffix}" in files:
-        return None
-    if any(p in {"..", "", "."} for p in path.parts) or path.is_absolute() or "/" in "".join(parts):
-        raise Unsupported("a path outside the project")
-    return path

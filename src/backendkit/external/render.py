@@ -166,7 +166,7 @@ def _read_tree(
     """The files, directories and symbolic links (path: target) Copier wrote under ROOT."""
     import pathspec
 
-    from backendkit.external.fast_render import pathspec_style
+    from backendkit.external.target_paths import pathspec_style
 
     seeded = pathspec.PathSpec.from_lines(pathspec_style(), seeded_patterns)
     files: list[RenderedFile] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import subprocess
 import tarfile
 from pathlib import Path
@@ -94,3 +95,28 @@ def checkout(
                 assert extracted is not None
                 files[member.name] = (extracted.read(), bool(member.mode & 0o111))
     return commit, describe, version, files
+
+
+def followed_links(files: TemplateFiles) -> TemplateFiles:
+    """FILES with each symbolic link to a file of the template replaced by that file, as Copier
+    copies them when it does not preserve links (a link to a directory: Unsupported)."""
+    if not files.links:
+        return files
+    followed = TemplateFiles()
+    followed.update(files)
+    followed.dirs = set(files.dirs)
+    for name, link_target in files.links.items():
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), link_target))
+        if link_target.startswith("/") or resolved.startswith("../") or resolved not in files:
+            raise Unsupported("a symbolic link to a directory or outside the template")
+        followed[name] = files[resolved]
+    return followed
+
+
+def loader_source(files: TemplateFiles, name: str) -> str | None:
+    """NAME's text as Jinja's FileSystemLoader reads it (None: no such file)."""
+    entry = files.get(name)
+    if entry is None:
+        return None
+    # Text mode, universal newlines.
+    return entry[0].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
