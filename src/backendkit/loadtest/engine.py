@@ -23,7 +23,6 @@ instead of a pool call and its checks.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import select
@@ -32,62 +31,21 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from backendkit.loadtest.buffered_socket import BufferedSocket
+from backendkit.loadtest.epoll_socket import IN, OUT, EpollSocket, Opening
 from backendkit.loadtest.failures import CLOSED, TIMEOUT, error_kind
 from backendkit.loadtest.http import ProtocolError
 from backendkit.loadtest.plan import LoadPlan, weighted_cycle
 from backendkit.loadtest.recorder import Recorder
-from backendkit.loadtest.scheduler import Progress, RunResult, Share
+from backendkit.loadtest.scheduler import Progress, RunResult, Share, finished, progress_at
 from backendkit.loadtest.wire import _HEAD, _LENGTH, _PARSED, LoadConnection, Request
 
 _LEAD = 0.02  # seconds between set-up and the first due time (as scheduler.py)
 _EARLY = 0.001  # epoll's timeout resolution: launch what falls due within it
 _SWEEP_EVERY = 0.05  # seconds between timeout sweeps (as pool.py)
 _RECV = 64 * 1024
-_IN = select.EPOLLIN | select.EPOLLERR | select.EPOLLHUP
-_OUT = select.EPOLLOUT
 _monotonic = time.monotonic
 
 AVAILABLE = hasattr(select, "epoll")
-
-
-class _Socket(BufferedSocket):
-    """The transport calls a LoadConnection makes, on the engine's epoll."""
-
-    __slots__ = ("connection", "engine")
-
-    def __init__(self, engine: Engine, sock: socket.socket, connection: LoadConnection) -> None:
-        super().__init__(sock)
-        self.engine = engine
-        self.connection = connection
-
-    def _watch_writable(self, on: bool) -> None:
-        self.engine.epoll.modify(self.fd, _IN | _OUT if on else _IN)
-
-    def _close(self, exc: Exception | None) -> None:
-        sock = self.sock
-        if sock is None:
-            return
-        self.sock = None
-        engine = self.engine
-        engine.sockets.pop(self.fd, None)
-        with contextlib.suppress(OSError, ValueError):  # already closed
-            engine.epoll.unregister(self.fd)
-        sock.close()
-        engine.soon.append((self.connection, exc))  # as asyncio: reported after the call
-
-
-class _Opening:
-    """A connection being opened for REQUEST (non-blocking connect)."""
-
-    __slots__ = ("addresses", "request", "retry", "sock", "started")
-
-    def __init__(self, request: Request, retry: bool, started: float) -> None:
-        self.request = request
-        self.retry = retry
-        self.started = started
-        self.sock: socket.socket | None = None
-        self.addresses: list[tuple[int, int, int, object]] = []
 
 
 class Engine:
@@ -108,8 +66,8 @@ class Engine:
             infos, self.resolve_error = [], exc
         self.addresses = [(f, k, p, a) for f, k, p, _, a in infos]
         self.epoll = select.epoll()
-        self.sockets: dict[int, _Socket] = {}
-        self.openings: dict[int, _Opening] = {}
+        self.sockets: dict[int, EpollSocket] = {}
+        self.openings: dict[int, Opening] = {}
         self.soon: list[tuple[LoadConnection, Exception | None]] = []
         self.payloads = plan.payloads()
         self.heads = [e.method == "HEAD" for e in plan.endpoints]
@@ -195,9 +153,9 @@ class Engine:
             for fd, mask in events:
                 transport = sockets.get(fd)
                 if transport is not None:
-                    if mask & _OUT:
+                    if mask & OUT:
                         transport.writable()
-                    if mask & _IN:
+                    if mask & IN:
                         read(transport)
                 elif fd in openings:
                     self._connected(fd)
@@ -207,7 +165,7 @@ class Engine:
         self._report_lost()
         self.epoll.close()
 
-    def _read(self, transport: _Socket) -> None:
+    def _read(self, transport: EpollSocket) -> None:
         sock = transport.sock
         if sock is None:
             return
@@ -296,11 +254,11 @@ class Engine:
         transport.write(self.payloads[endpoint])
 
     def _open(self, request: Request, now: float, *, retry: bool = False) -> None:
-        opening = _Opening(request, retry, now)
+        opening = Opening(request, retry, now)
         opening.addresses = list(self.addresses)
         self._try_next(opening, None)
 
-    def _try_next(self, opening: _Opening, error: BaseException | None) -> None:
+    def _try_next(self, opening: Opening, error: BaseException | None) -> None:
         while opening.addresses:
             family, kind, proto, address = opening.addresses.pop(0)
             sock = socket.socket(family, kind, proto)
@@ -310,7 +268,7 @@ class Engine:
             if code in (0, errno.EINPROGRESS, errno.EAGAIN):
                 opening.sock = sock
                 self.openings[sock.fileno()] = opening
-                self.epoll.register(sock.fileno(), _OUT | select.EPOLLERR | select.EPOLLHUP)
+                self.epoll.register(sock.fileno(), OUT | select.EPOLLERR | select.EPOLLHUP)
                 return
             sock.close()
             error = OSError(code, errno.errorcode.get(code, "connect"))
@@ -332,13 +290,13 @@ class Engine:
             self._try_next(opening, error)
             return
         connection = LoadConnection(self)
-        transport = _Socket(self, sock, connection)
+        transport = EpollSocket(self, sock, connection)
         self.sockets[fd] = transport
-        self.epoll.register(fd, _IN)
+        self.epoll.register(fd, IN)
         connection.connection_made(transport)  # type: ignore[arg-type]
         self._send(connection, opening.request, _monotonic(), retry=opening.retry)
 
-    def _open_failed(self, opening: _Opening, error: BaseException) -> None:
+    def _open_failed(self, opening: Opening, error: BaseException) -> None:
         self.opened -= 1
         self._end_failed(opening.request, error_kind(error))
         self._next_after_free_slot()
@@ -438,22 +396,8 @@ class Engine:
         self, callback: Callable[[Progress], None], now: float, previous: tuple[int, float]
     ) -> tuple[int, float]:
         sent_before, time_before = previous
-        timeline = self.recorder.timeline
-        last = int(now - self.recorder.window_start) - 1
-        recent = timeline[last] if 0 <= last < len(timeline) else None
-        total_time = self.plan.warmup + self.plan.duration
-        callback(
-            Progress(
-                elapsed=min(now - self.start, total_time),
-                total=total_time,
-                warming_up=now < self.recorder.window_start,
-                rate=(self.launches - sent_before) / max(now - time_before, 1e-9),
-                sent=sum(t.sent for t in timeline),
-                replies=sum(t.replies for t in timeline),
-                errors=sum(t.http_errors + sum(t.transport_errors.values()) for t in timeline),
-                p95_ms=recent.latency.percentile(95) / 1000 if recent else 0.0,
-            )
-        )
+        rate = (self.launches - sent_before) / max(now - time_before, 1e-9)
+        callback(progress_at(self.plan, self.recorder, self.start, now, rate))
         return self.launches, now
 
 
@@ -469,10 +413,4 @@ def run_epoll(
     engine = Engine(plan, share or Share())
     engine.run(on_progress, progress_every)
     window_end = engine.start + engine.total * engine.interval
-    return RunResult(
-        plan=plan,
-        recorder=engine.recorder,
-        started_at=started_at,
-        intended=plan.measured_requests,
-        send_span=max(window_end, engine.last_send) - engine.recorder.window_start,
-    )
+    return finished(plan, engine.recorder, started_at, window_end, engine.last_send)

@@ -151,28 +151,13 @@ class _Run:
         loop.call_at(max(start + i * interval - _EARLY, now + _EARLY / 2), self._launch)
 
     async def report_progress(self, callback: Callable[[Progress], None], every: float) -> None:
-        total_time = self.plan.warmup + self.plan.duration
         previous_sent, previous_time = 0, self.loop.time()
         while True:
             await asyncio.sleep(every)
             now = self.loop.time()
-            timeline = self.recorder.timeline
             rate = (self.launches - previous_sent) / max(now - previous_time, 1e-9)
             previous_sent, previous_time = self.launches, now
-            last = int(now - self.recorder.window_start) - 1  # the last whole second
-            recent = timeline[last] if 0 <= last < len(timeline) else None
-            callback(
-                Progress(
-                    elapsed=min(now - self.start, total_time),
-                    total=total_time,
-                    warming_up=now < self.recorder.window_start,
-                    rate=rate,
-                    sent=sum(t.sent for t in timeline),
-                    replies=sum(t.replies for t in timeline),
-                    errors=sum(t.http_errors + sum(t.transport_errors.values()) for t in timeline),
-                    p95_ms=recent.latency.percentile(95) / 1000 if recent else 0.0,
-                )
-            )
+            callback(progress_at(self.plan, self.recorder, self.start, now, rate))
 
 
 async def run_load(
@@ -200,12 +185,39 @@ async def run_load(
         if ticker:
             ticker.cancel()
     window_end = run.start + (run.warm + plan.measured_requests) * run.interval
+    return finished(plan, run.recorder, started_at, window_end, run.last_send)
+
+
+def progress_at(
+    plan: LoadPlan, recorder: Recorder, start: float, now: float, rate: float
+) -> Progress:
+    """The run's progress at NOW (either engine's clock), sending at RATE lately."""
+    total_time = plan.warmup + plan.duration
+    timeline = recorder.timeline
+    last = int(now - recorder.window_start) - 1  # the last whole second
+    recent = timeline[last] if 0 <= last < len(timeline) else None
+    return Progress(
+        elapsed=min(now - start, total_time),
+        total=total_time,
+        warming_up=now < recorder.window_start,
+        rate=rate,
+        sent=sum(t.sent for t in timeline),
+        replies=sum(t.replies for t in timeline),
+        errors=sum(t.http_errors + sum(t.transport_errors.values()) for t in timeline),
+        p95_ms=recent.latency.percentile(95) / 1000 if recent else 0.0,
+    )
+
+
+def finished(
+    plan: LoadPlan, recorder: Recorder, started_at: str, window_end: float, last_send: float
+) -> RunResult:
+    """A run's result: its sends spanned until the window's end or the last late send."""
     return RunResult(
         plan=plan,
-        recorder=run.recorder,
+        recorder=recorder,
         started_at=started_at,
         intended=plan.measured_requests,
-        send_span=max(window_end, run.last_send) - run.recorder.window_start,
+        send_span=max(window_end, last_send) - recorder.window_start,
     )
 
 
